@@ -1,0 +1,132 @@
+package fr.rempart.audit;
+
+import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The append-only audit trail. Each entry's hash is an HMAC over the previous hash and the entry's
+ * fields, so deleting, reordering or editing any entry breaks every link after it, and forging a
+ * new chain needs the audit key (sealed by the master key), not just write access to the database.
+ * The single {@code audit_head} row, locked for the append, keeps the chain linear across nodes.
+ */
+@ApplicationScoped
+public class AuditTrail {
+
+    public record Entry(long seq, Instant at, String actor, String action, String subject, String reason, String detail,
+                        String previousHash, String hash) {
+    }
+
+    public record Verification(long checked, boolean intact, Long firstBrokenSeq, String problem) {
+    }
+
+    private KeyRing keys;
+    private Jdbc jdbc;
+
+    protected AuditTrail() {
+    }
+
+    @Inject
+    public AuditTrail(KeyRing keys, Jdbc jdbc) {
+        this.keys = keys;
+        this.jdbc = jdbc;
+    }
+
+    /** Records an action; joins the caller's transaction so the entry commits with the change it describes. */
+    public long record(Actor actor, String action, String subject, String reason, String detail) {
+        return jdbc.transaction(c -> {
+            long seq;
+            String previous;
+            try (var s = c.prepareStatement("select seq, hash from audit_head where id = 1 for update"); var r = s.executeQuery()) {
+                r.next();
+                seq = r.getLong(1) + 1;
+                previous = r.getString(2);
+            }
+            // Microsecond precision: what both databases store, so the hash recomputes exactly.
+            Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            String hash = hash(seq, at, actor.toString(), action, subject, reason, detail, previous);
+            try (var s = Jdbc.prepare(c, "insert into audit_event (seq, at, actor, action, subject, reason, detail, prev_hash, hash) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, at, actor.toString(), action, subject, clip(reason, 500), clip(detail, 2000), previous, hash)) {
+                s.executeUpdate();
+            }
+            try (var s = Jdbc.prepare(c, "update audit_head set seq = ?, hash = ? where id = 1", seq, hash)) {
+                s.executeUpdate();
+            }
+            return seq;
+        });
+    }
+
+    /** Walks the whole chain in order, streaming, and reports the first broken link. */
+    public Verification verify() {
+        return jdbc.transaction(c -> {
+            String previous = "0".repeat(64);
+            long expectedSeq = 1;
+            long checked = 0;
+            try (var s = c.prepareStatement("select * from audit_event order by seq")) {
+                s.setFetchSize(1000);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        Entry e = entry(r);
+                        if (e.seq() != expectedSeq) {
+                            return new Verification(checked, false, expectedSeq, "missing entry");
+                        }
+                        if (!e.previousHash().equals(previous)) {
+                            return new Verification(checked, false, e.seq(), "previous hash does not match");
+                        }
+                        String recomputed = hash(e.seq(), e.at(), e.actor(), e.action(), e.subject(), e.reason(), e.detail(), previous);
+                        if (!java.security.MessageDigest.isEqual(recomputed.getBytes(StandardCharsets.US_ASCII), e.hash().getBytes(StandardCharsets.US_ASCII))) {
+                            return new Verification(checked, false, e.seq(), "entry altered");
+                        }
+                        previous = e.hash();
+                        expectedSeq++;
+                        checked++;
+                    }
+                }
+            }
+            try (var s = c.prepareStatement("select seq, hash from audit_head where id = 1"); var r = s.executeQuery()) {
+                r.next();
+                if (r.getLong(1) != expectedSeq - 1 || !r.getString(2).equals(previous)) {
+                    return new Verification(checked, false, expectedSeq, "entries removed from the end");
+                }
+            }
+            return new Verification(checked, true, null, null);
+        });
+    }
+
+    public Optional<Entry> last() {
+        return jdbc.one("select * from audit_event where seq = (select seq from audit_head where id = 1)", AuditTrail::entry);
+    }
+
+    public java.util.List<Entry> about(String subject, int limit) {
+        return jdbc.list("select * from audit_event where subject = ? order by seq desc fetch first " + Math.max(1, Math.min(limit, 1000)) + " rows only",
+                AuditTrail::entry, subject);
+    }
+
+    private String hash(long seq, Instant at, String actor, String action, String subject, String reason, String detail, String previous) {
+        StringBuilder canonical = new StringBuilder();
+        for (Object field : new Object[]{seq, at.toEpochMilli() * 1000 + (at.getNano() / 1000) % 1000, actor, action, subject,
+                clip(reason, 500), clip(detail, 2000), previous}) {
+            String s = field == null ? "" : field.toString();
+            // Length-prefixed fields: no two different entries serialise the same.
+            canonical.append(s.length()).append(':').append(s).append('|');
+        }
+        return HexFormat.of().formatHex(keys.mac(KeyRing.Purpose.AUDIT, canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Entry entry(ResultSet r) throws java.sql.SQLException {
+        return new Entry(r.getLong("seq"), Jdbc.instant(r, "at"), r.getString("actor"), r.getString("action"), r.getString("subject"),
+                r.getString("reason"), r.getString("detail"), r.getString("prev_hash"), r.getString("hash"));
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,142 @@
+package fr.rempart.member;
+
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Members in the database. Lookups by NIR go through the blind index only. */
+@ApplicationScoped
+public class MemberRepository {
+
+    /** What is written for a member: the validated values plus the sealed NIR and its index. */
+    public record Row(MemberId id, MemberNumber number, byte[] nirSealed, String nirIndex, String nirMasked,
+                      PersonName lastName, PersonName firstName, java.time.LocalDate birthDate, Sex sex, Email email,
+                      PhoneNumber phone, PostalAddress address, String language, Set<RequiredAction> requiredActions) {
+    }
+
+    private static final String COLUMNS = "id, member_number, nir_masked, last_name, first_name, birth_date, sex, email, phone, "
+            + "address_line1, address_line2, postcode, city, country, language, required_actions, created_at, updated_at";
+
+    private Jdbc jdbc;
+
+    protected MemberRepository() {
+    }
+
+    @Inject
+    public MemberRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Member> byId(MemberId id) {
+        return jdbc.one("select " + COLUMNS + " from member where id = ?", MemberRepository::member, id.value());
+    }
+
+    public Optional<Member> byNumber(MemberNumber number) {
+        return jdbc.one("select " + COLUMNS + " from member where member_number = ?", MemberRepository::member, number.value());
+    }
+
+    public Optional<Member> byEmail(Email email) {
+        return jdbc.one("select " + COLUMNS + " from member where email_key = ?", MemberRepository::member, email.key());
+    }
+
+    public List<Member> byNirIndex(String index) {
+        return jdbc.list("select " + COLUMNS + " from member where nir_index = ?", MemberRepository::member, index);
+    }
+
+    public Optional<byte[]> sealedNir(MemberId id) {
+        return jdbc.one("select nir_cipher from member where id = ?", r -> r.getBytes(1), id.value());
+    }
+
+    /** The ids of the members that already exist among these numbers (one query for a whole import batch). */
+    public java.util.Map<String, MemberId> idsByNumber(Connection c, java.util.Collection<String> numbers) throws SQLException {
+        java.util.Map<String, MemberId> ids = new java.util.HashMap<>();
+        if (numbers.isEmpty()) {
+            return ids;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(numbers.size(), "?"));
+        try (var s = Jdbc.prepare(c, "select member_number, id from member where member_number in (" + marks + ")", numbers.toArray())) {
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.put(r.getString(1), new MemberId(r.getObject(2, UUID.class)));
+                }
+            }
+        }
+        return ids;
+    }
+
+    public void insert(Connection c, List<Row> rows) throws SQLException {
+        Instant now = Instant.now();
+        try (var s = c.prepareStatement("insert into member (id, member_number, nir_cipher, nir_index, nir_masked, last_name, first_name, "
+                + "last_name_key, birth_date, sex, email, email_key, phone, address_line1, address_line2, postcode, city, country, "
+                + "language, required_actions, created_at, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (Row row : rows) {
+                Object[] values = values(row);
+                Object[] all = new Object[values.length + 4];
+                all[0] = row.id().value();
+                System.arraycopy(values, 0, all, 1, values.length);
+                all[values.length + 1] = RequiredAction.format(row.requiredActions());
+                all[values.length + 2] = now;
+                all[values.length + 3] = now;
+                Jdbc.bind(s, all);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** Updates identity and contact; required actions are left as they are (they belong to the security state). */
+    public void update(Connection c, List<Row> rows) throws SQLException {
+        Instant now = Instant.now();
+        try (var s = c.prepareStatement("update member set member_number = ?, nir_cipher = ?, nir_index = ?, nir_masked = ?, last_name = ?, "
+                + "first_name = ?, last_name_key = ?, birth_date = ?, sex = ?, email = ?, email_key = ?, phone = ?, address_line1 = ?, "
+                + "address_line2 = ?, postcode = ?, city = ?, country = ?, language = ?, updated_at = ? where id = ?")) {
+            for (Row row : rows) {
+                Object[] values = values(row);
+                Object[] all = new Object[values.length + 2];
+                System.arraycopy(values, 0, all, 0, values.length);
+                all[values.length] = now;
+                all[values.length + 1] = row.id().value();
+                Jdbc.bind(s, all);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    public void setRequiredActions(MemberId id, Set<RequiredAction> actions) {
+        jdbc.update("update member set required_actions = ?, updated_at = ? where id = ?", RequiredAction.format(actions), Instant.now(), id.value());
+    }
+
+    private static Object[] values(Row row) {
+        PostalAddress a = row.address();
+        return new Object[]{row.number().value(), row.nirSealed(), row.nirIndex(), row.nirMasked(), row.lastName().value(),
+                row.firstName().value(), row.lastName().matchKey(), Date.valueOf(row.birthDate()), String.valueOf(row.sex().code()),
+                row.email() == null ? null : row.email().value(), row.email() == null ? null : row.email().key(),
+                row.phone() == null ? null : row.phone().e164(), a == null ? null : a.line1(), a == null ? null : a.line2(),
+                a == null ? null : a.postcode(), a == null ? null : a.city(), a == null ? null : a.country(), row.language()};
+    }
+
+    private static Member member(ResultSet r) throws SQLException {
+        String email = r.getString("email");
+        String phone = r.getString("phone");
+        String line1 = r.getString("address_line1");
+        PostalAddress address = line1 == null && r.getString("postcode") == null ? null
+                : new PostalAddress(line1, r.getString("address_line2"), r.getString("postcode"), r.getString("city"), r.getString("country"));
+        return new Member(new MemberId(r.getObject("id", UUID.class)), new MemberNumber(r.getString("member_number")),
+                r.getString("nir_masked"), new PersonName(r.getString("last_name")), new PersonName(r.getString("first_name")),
+                r.getDate("birth_date").toLocalDate(), Sex.ofCode(r.getString("sex").charAt(0)),
+                email == null ? null : new Email(email), phone == null ? null : new PhoneNumber(phone), address,
+                r.getString("language"), RequiredAction.parse(r.getString("required_actions")),
+                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "updated_at"));
+    }
+}

@@ -1,0 +1,108 @@
+package fr.rempart.member;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.platform.api.ApiSecurityFilter;
+import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.web.BodyLimits;
+import fr.rempart.platform.web.JsonBinder;
+import fr.rempart.platform.web.Locales;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.io.InputStream;
+import java.util.Locale;
+
+/** The admin API for members: create or update one, import many from CSV. */
+@Path("api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class MemberResource {
+
+    @Inject
+    MemberService members;
+    @Inject
+    MemberImport imports;
+    @Context
+    HttpHeaders headers;
+    @Context
+    UriInfo uri;
+    @Context
+    ContainerRequestContext request;
+
+    /** Creates a member (201) or updates the one with the same member number (200). */
+    @POST
+    @Path("members")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("security-admin")
+    public Response save(JsonValue body) {
+        Locale locale = Locales.of(headers);
+        MemberService.Saved saved = members.save(JsonBinder.bind(body, MemberForm.class, locale), caller(), locale);
+        JsonObject view = view(saved.member());
+        return saved.created()
+                ? Response.created(uri.getBaseUriBuilder().path("api/v1/members/{n}").build(saved.member().number().value())).entity(view).build()
+                : Response.ok(view).build();
+    }
+
+    /** Imports members from a CSV body, streamed; answers with counts and the rejected rows. */
+    @POST
+    @Path("member-imports")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
+    @RolesAllowed("security-admin")
+    @BodyLimits.Streamed
+    public Response importCsv(InputStream body) {
+        MemberImport.Report report = imports.run(body, caller(), Locales.of(headers));
+        JsonArrayBuilder rejects = Json.createArrayBuilder();
+        report.rejects().forEach(r -> rejects.add(Json.createObjectBuilder().add("line", r.line()).add("field", r.field())
+                .add("code", r.code()).add("message", r.message())));
+        JsonObjectBuilder answer = Json.createObjectBuilder().add("read", report.read()).add("created", report.created())
+                .add("updated", report.updated()).add("rejected", report.rejected()).add("rejects", rejects)
+                .add("rejectsTruncated", report.rejectsTruncated());
+        if (report.stoppedAt() != null) {
+            answer.add("stoppedAt", report.stoppedAt());
+        }
+        return Response.ok(answer.build()).build();
+    }
+
+    private Actor caller() {
+        TrustedIssuers.Caller caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
+        return Actor.token(caller.issuerName(), caller.subject());
+    }
+
+    /** The member as the API shows it: the NIR masked, never whole. */
+    static JsonObject view(Member m) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("memberNumber", m.number().value()).add("nir", m.nirMasked())
+                .add("lastName", m.lastName().value()).add("firstName", m.firstName().value())
+                .add("birthDate", m.birthDate().toString()).add("sex", String.valueOf(m.sex().code())).add("language", m.language());
+        if (m.email() != null) {
+            b.add("email", m.email().value());
+        }
+        if (m.phone() != null) {
+            b.add("phone", m.phone().e164());
+        }
+        if (m.address() != null) {
+            JsonObjectBuilder a = Json.createObjectBuilder().add("line1", m.address().line1()).add("postcode", m.address().postcode())
+                    .add("city", m.address().city()).add("country", m.address().country());
+            if (m.address().line2() != null) {
+                a.add("line2", m.address().line2());
+            }
+            b.add("address", a);
+        }
+        JsonArrayBuilder actions = Json.createArrayBuilder();
+        m.requiredActions().forEach(a -> actions.add(a.name()));
+        return b.add("requiredActions", actions).add("createdAt", m.createdAt().toString()).add("updatedAt", m.updatedAt().toString()).build();
+    }
+}

@@ -1,0 +1,35 @@
+package fr.rempart.member.validation;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.Target;
+
+import static java.lang.annotation.ElementType.FIELD;
+import static java.lang.annotation.ElementType.PARAMETER;
+import static java.lang.annotation.ElementType.RECORD_COMPONENT;
+import static java.lang.annotation.RetentionPolicy.RUNTIME;
+
+/** A last or first name: letters, spaces, hyphens and apostrophes, at most 100 characters. Null is valid: combine with {@code @NotBlank} when the value is required. */
+@Documented
+@Retention(RUNTIME)
+@Target({FIELD, PARAMETER, RECORD_COMPONENT})
+@Constraint(validatedBy = ValidPersonName.Validator.class)
+public @interface ValidPersonName {
+    String message() default "{rempart.name.invalid}";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    class Validator implements ConstraintValidator<ValidPersonName, String> {
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            return value == null || fr.rempart.member.PersonName.valid(value);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package fr.rempart.platform.api;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import fr.rempart.platform.config.Settings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.File;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The issuers whose access tokens {@code /api/v1} accepts, from configuration
+ * ({@code rempart.api.issuers=corp}, {@code rempart.api.issuer.corp.url}, {@code …jwks-uri}).
+ * Each token is checked by nimbus-jose-jwt: the algorithm comes from our allow-list, never from the
+ * token alone; signature by the issuer's JWKS; {@code iss} exact, {@code aud} ours, {@code exp} and
+ * {@code nbf} with one minute of clock skew; {@code sub} present.
+ */
+@ApplicationScoped
+public class TrustedIssuers {
+
+    /** A verified caller: who, through which issuer, with which groups. */
+    public record Caller(String issuerName, String subject, Set<String> groups, String clientId) {
+    }
+
+    private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+    private final Map<String, String> namesByIssuer = new HashMap<>();
+
+    protected TrustedIssuers() {
+    }
+
+    @Inject
+    public TrustedIssuers(Settings settings) {
+        Set<JWSAlgorithm> algorithms = settings.apiAlgorithms().stream().map(JWSAlgorithm::parse)
+                .filter(a -> !a.getName().startsWith("HS") && !"none".equalsIgnoreCase(a.getName()))
+                .collect(Collectors.toSet());
+        for (String name : settings.apiIssuerNames()) {
+            String issuer = settings.apiIssuer(name, "url")
+                    .orElseThrow(() -> new IllegalStateException("rempart.api.issuer." + name + ".url is missing"));
+            String jwks = settings.apiIssuer(name, "jwks-uri")
+                    .orElseThrow(() -> new IllegalStateException("rempart.api.issuer." + name + ".jwks-uri is missing"));
+            String audience = settings.apiIssuer(name, "audience").orElse(settings.apiAudience());
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, source(jwks)));
+            processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(audience),
+                    new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat"), null));
+            processors.put(issuer, processor);
+            namesByIssuer.put(issuer, name);
+        }
+    }
+
+    /** The caller the token proves, or empty when it proves nothing (any failure reason is the same to the client). */
+    public Optional<Caller> verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            String issuer = jwt.getJWTClaimsSet().getIssuer();
+            DefaultJWTProcessor<SecurityContext> processor = issuer == null ? null : processors.get(issuer);
+            if (processor == null) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = processor.process(jwt, null);
+            List<String> groups = claims.getStringListClaim("groups");
+            return Optional.of(new Caller(namesByIssuer.get(issuer), claims.getSubject(),
+                    groups == null ? Set.of() : new HashSet<>(groups), claims.getStringClaim("client_id")));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static JWKSource<SecurityContext> source(String jwks) {
+        try {
+            URI uri = URI.create(jwks);
+            if ("file".equals(uri.getScheme())) {
+                return new ImmutableJWKSet<>(JWKSet.load(new File(uri)));
+            }
+            return JWKSourceBuilder.create(uri.toURL()).retrying(true).build();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot use the JWKS " + jwks + ": " + e.getMessage(), e);
+        }
+    }
+}

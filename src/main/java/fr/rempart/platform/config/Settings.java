@@ -1,0 +1,161 @@
+package fr.rempart.platform.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every configuration key of Rempart, read through MicroProfile Config (so each key
+ * {@code rempart.x.y} can also be given as the environment variable {@code REMPART_X_Y}).
+ * docs/configuration.md documents the same list; keep the two together.
+ */
+@ApplicationScoped
+public class Settings {
+
+    private final Config config;
+
+    public Settings() {
+        this(ConfigProvider.getConfig());
+    }
+
+    public Settings(Config config) {
+        this.config = config;
+    }
+
+    public Path dataDir() {
+        return Path.of(string("rempart.data.dir").orElse("./data")).toAbsolutePath().normalize();
+    }
+
+    public Optional<String> dbUrl() {
+        return string("rempart.db.url");
+    }
+
+    public Optional<String> dbUser() {
+        return string("rempart.db.user");
+    }
+
+    public Optional<String> dbPassword() {
+        return string("rempart.db.password");
+    }
+
+    public int dbPoolSize() {
+        return integer("rempart.db.pool-size", 10);
+    }
+
+    public Optional<String> masterKey() {
+        return string("rempart.crypto.master-key");
+    }
+
+    public boolean demo() {
+        return bool("rempart.demo", false);
+    }
+
+    public String mutualName() {
+        return string("rempart.mutual.name").orElse("Mutuelle Rempart");
+    }
+
+    /** Trust X-Forwarded-For / X-Forwarded-Proto: only behind a reverse proxy that sets them. */
+    public boolean trustForwardedHeaders() {
+        return bool("rempart.http.trust-forwarded-headers", false);
+    }
+
+    public int argon2MemoryKib() {
+        return integer("rempart.password.argon2.memory-kib", 19_456);
+    }
+
+    public int argon2Iterations() {
+        return integer("rempart.password.argon2.iterations", 2);
+    }
+
+    public int argon2Parallelism() {
+        return integer("rempart.password.argon2.parallelism", 1);
+    }
+
+    public int passwordMinLength() {
+        return integer("rempart.password.min-length", 15);
+    }
+
+    public int passwordMaxLength() {
+        return integer("rempart.password.max-length", 128);
+    }
+
+    public int signinFreeAttempts() {
+        return integer("rempart.signin.free-attempts", 5);
+    }
+
+    public Duration signinBaseDelay() {
+        return duration("rempart.signin.base-delay", Duration.ofSeconds(1));
+    }
+
+    public Duration signinMaxDelay() {
+        return duration("rempart.signin.max-delay", Duration.ofMinutes(15));
+    }
+
+    public Duration signinFailureMemory() {
+        return duration("rempart.signin.failure-memory", Duration.ofHours(12));
+    }
+
+    public int signinAddressPerMinute() {
+        return integer("rempart.signin.address-attempts-per-minute", 30);
+    }
+
+    public Duration sessionIdleTimeout() {
+        return duration("rempart.session.idle-timeout", Duration.ofMinutes(30));
+    }
+
+    public Duration sessionAbsoluteTimeout() {
+        return duration("rempart.session.absolute-timeout", Duration.ofHours(12));
+    }
+
+    public Duration deviceCookieLifetime() {
+        return duration("rempart.signin.device-cookie-lifetime", Duration.ofDays(180));
+    }
+
+    public String apiAudience() {
+        return string("rempart.api.audience").orElse("rempart");
+    }
+
+    public List<String> apiIssuerNames() {
+        return list("rempart.api.issuers");
+    }
+
+    public Optional<String> apiIssuer(String name, String property) {
+        return string("rempart.api.issuer." + name + "." + property);
+    }
+
+    public List<String> apiAlgorithms() {
+        List<String> algorithms = list("rempart.api.algorithms");
+        return algorithms.isEmpty() ? List.of("ES256", "RS256", "PS256", "EdDSA") : algorithms;
+    }
+
+    public int importBatchSize() {
+        return integer("rempart.import.batch-size", 500);
+    }
+
+    private Optional<String> string(String key) {
+        return config.getOptionalValue(key, String.class).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    private int integer(String key, int fallback) {
+        return string(key).map(Integer::parseInt).orElse(fallback);
+    }
+
+    private boolean bool(String key, boolean fallback) {
+        return string(key).map(Boolean::parseBoolean).orElse(fallback);
+    }
+
+    private Duration duration(String key, Duration fallback) {
+        return string(key).map(Duration::parse).orElse(fallback);
+    }
+
+    private List<String> list(String key) {
+        return string(key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+    }
+}

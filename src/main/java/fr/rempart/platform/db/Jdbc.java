@@ -1,0 +1,148 @@
+package fr.rempart.platform.db;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plain JDBC with one rule: every unit of work runs in {@link #transaction}, which commits or
+ * rolls back as a whole, so a failed request never leaves half-written rows.
+ */
+@ApplicationScoped
+public class Jdbc {
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    private Database database;
+
+    protected Jdbc() {
+    }
+
+    @Inject
+    public Jdbc(Database database) {
+        this.database = database;
+    }
+
+    /** Runs the work in a transaction; nested calls join the outer one. */
+    public <T> T transaction(Work<T> work) {
+        Connection joined = current.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw new DataAccessException(e);
+            }
+        }
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            current.set(connection);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                current.remove();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    public int update(String sql, Object... parameters) {
+        return transaction(c -> {
+            try (PreparedStatement statement = prepare(c, sql, parameters)) {
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    public <T> List<T> list(String sql, RowMapper<T> mapper, Object... parameters) {
+        return transaction(c -> {
+            try (PreparedStatement statement = prepare(c, sql, parameters); ResultSet rows = statement.executeQuery()) {
+                List<T> result = new ArrayList<>();
+                while (rows.next()) {
+                    result.add(mapper.map(rows));
+                }
+                return result;
+            }
+        });
+    }
+
+    public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... parameters) {
+        List<T> rows = list(sql, mapper, parameters);
+        if (rows.size() > 1) {
+            throw new IllegalStateException("Expected at most one row: " + sql);
+        }
+        return rows.stream().findFirst();
+    }
+
+    /** Executes one statement on the connection of the current transaction and closes it. */
+    public static int execute(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
+    }
+
+    public static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        bind(statement, parameters);
+        return statement;
+    }
+
+    public static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            Object p = parameters[i];
+            if (p instanceof Instant instant) {
+                statement.setObject(i + 1, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            } else if (p instanceof Enum<?> e) {
+                statement.setString(i + 1, e.name());
+            } else {
+                statement.setObject(i + 1, p);
+            }
+        }
+    }
+
+    public static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime t = row.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** True when the exception is a unique-constraint violation (SQLState 23505 on both databases). */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static final class DataAccessException extends RuntimeException {
+        public DataAccessException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package fr.rempart.platform.web;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.ext.Provider;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Small bodies for small requests: a JSON or form body is read whole up to 64 KiB (413 beyond) and
+ * must be valid UTF-8 (400 otherwise), before any parsing. Methods marked {@link Streamed} (file
+ * imports) read their stream themselves, unbounded.
+ */
+@Provider
+public class BodyLimits implements ContainerRequestFilter {
+
+    public static final int MAX_BYTES = 64 * 1024;
+
+    /** The method reads a large body as a stream (CSV imports). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    public @interface Streamed {
+    }
+
+    @Context
+    ResourceInfo resource;
+
+    @Override
+    public void filter(ContainerRequestContext request) throws IOException {
+        if (!request.hasEntity() || (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Streamed.class))) {
+            return;
+        }
+        if (request.getLength() > MAX_BYTES) {
+            throw new ProblemException(413, "problem.body-too-large", MAX_BYTES / 1024);
+        }
+        byte[] body = readAtMost(request.getEntityStream(), MAX_BYTES);
+        MediaType type = request.getMediaType();
+        boolean text = type == null || type.getSubtype().endsWith("json") || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
+        if (text) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            } catch (CharacterCodingException e) {
+                throw new ProblemException(400, "problem.invalid-utf8");
+            }
+        }
+        request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    private static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] body = in.readNBytes(max + 1);
+        if (body.length > max) {
+            throw new ProblemException(413, "problem.body-too-large", max / 1024);
+        }
+        return body;
+    }
+}

@@ -1,0 +1,54 @@
+package fr.rempart.platform.web;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server-rendered pages: Mustache templates from {@code templates/}, HTML-escaped by default, with
+ * the texts of the user's language under {@code t}. Pages carry no inline script or style, so the
+ * Content-Security-Policy can forbid both.
+ */
+@ApplicationScoped
+public class Pages {
+
+    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+    private final Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("")
+            .withLoader(name -> reader("templates/" + name + ".mustache"));
+
+    public String render(String name, Locale locale, Map<String, ?> model) {
+        Template template = cache.computeIfAbsent(name, n -> {
+            try (Reader reader = reader("templates/" + n + ".mustache")) {
+                return compiler.compile(reader);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Map<String, Object> context = new HashMap<>(model);
+        Locale supported = Messages.supported(locale);
+        context.put("t", Messages.all(supported));
+        context.put("lang", supported.getLanguage());
+        context.put("otherLang", "fr".equals(supported.getLanguage()) ? "en" : "fr");
+        context.put("otherLangName", "fr".equals(supported.getLanguage()) ? "English" : "Français");
+        return template.execute(context);
+    }
+
+    private static Reader reader(String path) {
+        InputStream in = Pages.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IllegalArgumentException("No template " + path);
+        }
+        return new InputStreamReader(in, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,67 @@
+package fr.rempart.signin;
+
+import fr.rempart.platform.config.Settings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per client address for sign-in attempts (per node): it slows a single address
+ * spraying passwords over many accounts, which per-account counters alone do not see. The map is
+ * bounded: when it grows too big, full buckets (idle addresses) are dropped.
+ */
+@ApplicationScoped
+public class AddressLimiter {
+
+    static final int MAX_ADDRESSES = 100_000;
+
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private double capacity;
+    private double perNano;
+
+    protected AddressLimiter() {
+    }
+
+    @Inject
+    public AddressLimiter(Settings settings) {
+        this(settings.signinAddressPerMinute());
+    }
+
+    AddressLimiter(int perMinute) {
+        this.capacity = perMinute;
+        this.perNano = perMinute / 60e9;
+    }
+
+    public boolean tryAcquire(String address) {
+        if (buckets.size() > MAX_ADDRESSES) {
+            long now = System.nanoTime();
+            buckets.values().removeIf(b -> b.full(now));
+        }
+        return buckets.computeIfAbsent(address == null ? "?" : address, a -> new Bucket()).take(System.nanoTime());
+    }
+
+    private final class Bucket {
+        private double tokens = capacity;
+        private long last = System.nanoTime();
+
+        synchronized boolean take(long now) {
+            refill(now);
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized boolean full(long now) {
+            refill(now);
+            return tokens >= capacity;
+        }
+
+        private void refill(long now) {
+            tokens = Math.min(capacity, tokens + (now - last) * perNano);
+            last = now;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package fr.rempart.signin;
+
+import fr.rempart.member.Member;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.platform.web.ClientInfo;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import java.util.Locale;
+
+/**
+ * One required action, completed between the password and a full session. The capability that owns
+ * the action (password reset, TOTP enrolment…) implements it as a CDI bean; the sign-in flow finds
+ * it by {@link #action()} and serves it at {@code /required-actions/{path}}.
+ */
+public interface RequiredActionStep {
+
+    RequiredAction action();
+
+    /** The path segment of the step's page. */
+    String path();
+
+    /** The step's page (HTML), with the errors of a refused submission, if any. */
+    String render(Context context, Submission refused);
+
+    /** Handles the form; answers done, or refused with the errors to show. */
+    Submission submit(Context context, MultivaluedMap<String, String> form);
+
+    /** Who is completing the step, from where, in which language, and the page model every page shares (title, CSRF token…). */
+    record Context(Member member, ClientInfo client, Locale locale, java.util.Map<String, Object> page) {
+    }
+
+    /** Done, or refused with field errors (field → message). */
+    record Submission(boolean done, java.util.Map<String, String> errors) {
+        public static Submission completed() {
+            return new Submission(true, java.util.Map.of());
+        }
+
+        public static Submission refused(java.util.Map<String, String> errors) {
+            return new Submission(false, errors);
+        }
+    }
+}

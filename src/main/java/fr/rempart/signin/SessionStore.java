@@ -1,0 +1,126 @@
+package fr.rempart.signin;
+
+import fr.rempart.member.MemberId;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.web.ClientInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Server-side sessions in the database, so they survive a restart, are shared by every node and can
+ * all be revoked at once (after a breach, a password change or a helpdesk action). A new token is
+ * issued at sign-in and again when the required actions are done: a session id never changes stage.
+ */
+@ApplicationScoped
+public class SessionStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** last_seen_at is written at most once a minute per session, not on every request. */
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private Jdbc jdbc;
+    private Duration idle;
+    private Duration absolute;
+
+    protected SessionStore() {
+    }
+
+    @Inject
+    public SessionStore(Jdbc jdbc, Settings settings) {
+        this.jdbc = jdbc;
+        this.idle = settings.sessionIdleTimeout();
+        this.absolute = settings.sessionAbsoluteTimeout();
+    }
+
+    /** Creates a session and returns its token, the only copy of which goes into the cookie. */
+    public String create(MemberId member, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
+        String token = newToken();
+        Instant now = Instant.now();
+        jdbc.update("insert into web_session (id_hash, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), member.value(), stage, String.join(" ", amr), now, now,
+                now.plus(absolute), client.address(), client.userAgent());
+        return token;
+    }
+
+    public Optional<WebSession> find(String token) {
+        if (token == null || token.length() != 43) {
+            return Optional.empty();
+        }
+        String idHash = hash(token);
+        Optional<WebSession> found = jdbc.one("select * from web_session where id_hash = ?", r -> new WebSession(r.getString("id_hash"),
+                new MemberId(r.getObject("member_id", UUID.class)), WebSession.Stage.valueOf(r.getString("stage")),
+                new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))), Jdbc.instant(r, "created_at"),
+                Jdbc.instant(r, "last_seen_at"), Jdbc.instant(r, "expires_at")), idHash);
+        Instant now = Instant.now();
+        if (found.isEmpty()) {
+            return found;
+        }
+        WebSession session = found.get();
+        if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.lastSeenAt().plus(idle))) {
+            jdbc.update("delete from web_session where id_hash = ?", idHash);
+            return Optional.empty();
+        }
+        if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
+            jdbc.update("update web_session set last_seen_at = ? where id_hash = ?", now, idHash);
+        }
+        return found;
+    }
+
+    /** Ends the session and opens a new one with a new token, same creation time and absolute expiry. */
+    public String promote(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
+        String token = newToken();
+        Instant now = Instant.now();
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash());
+            Jdbc.execute(c, "insert into web_session (id_hash, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.member().value(), stage, String.join(" ", amr),
+                    session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
+            return null;
+        });
+        return token;
+    }
+
+    public void revoke(String token) {
+        if (token != null) {
+            jdbc.update("delete from web_session where id_hash = ?", hash(token));
+        }
+    }
+
+    public int revokeAll(MemberId member) {
+        return jdbc.update("delete from web_session where member_id = ?", member.value());
+    }
+
+    public int countActive(MemberId member) {
+        return jdbc.one("select count(*) from web_session where member_id = ? and expires_at > ? and last_seen_at > ?",
+                r -> r.getInt(1), member.value(), Instant.now(), Instant.now().minus(idle)).orElse(0);
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

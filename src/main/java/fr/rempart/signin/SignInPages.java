@@ -1,0 +1,275 @@
+package fr.rempart.signin;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.Nir;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.platform.web.CsrfToken;
+import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.Pages;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.net.URI;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The member's pages: sign in, required actions, account, sign out. Each answer is rendered on the
+ * server; forms post back here with a CSRF token and follow Post/Redirect/Get on success.
+ */
+@Path("")
+@Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
+public class SignInPages {
+
+    private static final int MAX_PASSWORD_CHARS = 1024;
+
+    @Inject
+    SignInService signIn;
+    @Inject
+    BrowserSessions browser;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    DeviceCookies devices;
+    @Inject
+    MemberDirectory members;
+    @Inject
+    MemberService memberService;
+    @Inject
+    SecurityTimeline timeline;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    Pages pages;
+    @Inject
+    CsrfToken csrf;
+    @Inject
+    Settings settings;
+    @Inject
+    Instance<RequiredActionStep> steps;
+    @Inject
+    MetricRegistry metrics;
+    @Context
+    HttpHeaders headers;
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    public Response home() {
+        return redirect(browser.current(headers, request).map(s -> s.full() ? "/account" : "/required-actions").orElse("/signin"));
+    }
+
+    @GET
+    @Path("signin")
+    public Response signInPage(@QueryParam("signedOut") String signedOut) {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isPresent()) {
+            return redirect(session.get().full() ? "/account" : "/required-actions");
+        }
+        Map<String, Object> model = model("signin_title");
+        model.put("signedOut", signedOut != null);
+        return Response.ok(pages.render("signin", locale(), model)).build();
+    }
+
+    @POST
+    @Path("signin")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response signIn(@FormParam("identifier") String identifier, @FormParam("password") String password) {
+        Locale locale = locale();
+        ClientInfo client = browser.client(request);
+        if (identifier == null || identifier.isBlank() || password == null || password.isEmpty()
+                || identifier.length() > 254 || password.length() > MAX_PASSWORD_CHARS) {
+            return signInError(identifier, "signin.error.missing", 200);
+        }
+        SignInService.Result result = signIn.signIn(identifier.strip(), password, client, browser.device(headers));
+        metrics.counter("rempart.signin", new Tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))).inc();
+        if (result.outcome() == SignInService.Outcome.ADDRESS_LIMITED) {
+            return signInError(identifier, "signin.error.address-limited", 429);
+        }
+        if (result.outcome() == SignInService.Outcome.FAILED) {
+            return signInError(identifier, "signin.error.failed", 200);
+        }
+        Member member = result.member();
+        browser.token(headers, request).ifPresent(sessions::revoke);
+        WebSession.Stage stage = member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
+        String token = sessions.create(member.id(), stage, Set.of("pwd"), client);
+        csrf.renew();
+        return Response.seeOther(URI.create(stage == WebSession.Stage.FULL ? "/account" : "/required-actions"))
+                .cookie(browser.sessionCookie(token, request), browser.deviceCookie(devices.issue(member.id()), request)).build();
+    }
+
+    @POST
+    @Path("signout")
+    public Response signOut() {
+        browser.current(headers, request).ifPresent(s -> members.byId(s.member()).ifPresent(m -> {
+            timeline.record(m.id(), "signout", browser.client(request).address(), null);
+            audit.record(Actor.member(m.number().value()), "signout", m.number().value(), null, null);
+        }));
+        browser.token(headers, request).ifPresent(sessions::revoke);
+        return Response.seeOther(URI.create("/signin?signedOut")).cookie(browser.clearedSessionCookie(request)).build();
+    }
+
+    @GET
+    @Path("account")
+    public Response account() {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty()) {
+            return redirect("/signin");
+        }
+        if (!session.get().full()) {
+            return redirect("/required-actions");
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        Locale locale = locale();
+        DateTimeFormatter format = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneId.of("Europe/Paris"));
+        Map<String, Object> model = model("account_title");
+        model.put("name", member.displayName());
+        model.put("memberNumber", member.number().value());
+        model.put("nir", member.nirMasked());
+        model.put("email", member.email() == null ? null : member.email().value());
+        model.put("phone", member.phone() == null ? null : member.phone().masked());
+        model.put("sessions", sessions.countActive(member.id()));
+        model.put("factors", String.join(", ", session.get().amr()));
+        model.put("events", timeline.recent(member.id(), 20).stream().map(e -> Map.of(
+                "at", format.format(e.at()), "type", Messages.get(locale, "event." + e.type()), "ip", e.ip() == null ? "" : e.ip())).toList());
+        return Response.ok(pages.render("account", locale, model)).build();
+    }
+
+    @GET
+    @Path("required-actions")
+    public Response requiredActions() {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty()) {
+            return redirect("/signin");
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        return next(session.get(), member);
+    }
+
+    @GET
+    @Path("required-actions/{step}")
+    public Response stepPage(@PathParam("step") String path) {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty()) {
+            return redirect("/signin");
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        RequiredActionStep step = step(path);
+        if (!member.requiredActions().contains(step.action())) {
+            return next(session.get(), member);
+        }
+        return Response.ok(step.render(stepContext(member), null)).build();
+    }
+
+    @POST
+    @Path("required-actions/{step}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response stepSubmit(@PathParam("step") String path, MultivaluedMap<String, String> form) {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty()) {
+            return redirect("/signin");
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        RequiredActionStep step = step(path);
+        if (!member.requiredActions().contains(step.action())) {
+            return next(session.get(), member);
+        }
+        RequiredActionStep.Context context = stepContext(member);
+        RequiredActionStep.Submission submission = step.submit(context, form);
+        if (!submission.done()) {
+            return Response.status(400).entity(step.render(context, submission)).build();
+        }
+        Member updated = memberService.completeRequiredAction(member.id(), step.action(), Actor.member(member.number().value()));
+        return next(session.get(), updated);
+    }
+
+    @GET
+    @Path("lang/{lang: fr|en}")
+    public Response language(@PathParam("lang") String lang, @QueryParam("return") String back) {
+        String target = back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/";
+        return Response.seeOther(URI.create(target)).cookie(new NewCookie.Builder(Locales.COOKIE).value(lang).path("/")
+                .maxAge(365 * 24 * 3600).sameSite(NewCookie.SameSite.LAX).secure(browser.client(request).secure()).build()).build();
+    }
+
+    /** The next required action's page, or, when none is left, a new full session. */
+    private Response next(WebSession session, Member member) {
+        Optional<RequiredAction> pending = member.requiredActions().stream().findFirst();
+        if (pending.isPresent()) {
+            RequiredActionStep step = steps.stream().filter(s -> s.action() == pending.get()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No step for " + pending.get()));
+            return redirect("/required-actions/" + step.path());
+        }
+        if (session.full()) {
+            return redirect("/account");
+        }
+        String token = sessions.promote(session, WebSession.Stage.FULL, session.amr(), browser.client(request));
+        csrf.renew();
+        return Response.seeOther(URI.create("/account")).cookie(browser.sessionCookie(token, request)).build();
+    }
+
+    private RequiredActionStep step(String path) {
+        return steps.stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow(NotFoundException::new);
+    }
+
+    private RequiredActionStep.Context stepContext(Member member) {
+        return new RequiredActionStep.Context(member, browser.client(request), locale(), model("required_title"));
+    }
+
+    private Response signInError(String identifier, String key, int status) {
+        Map<String, Object> model = model("signin_title");
+        model.put("error", Messages.get(locale(), key));
+        // Never echo a NIR back into a page, even the member's own.
+        model.put("identifier", identifier == null || Nir.problem(identifier).isEmpty() ? "" : identifier);
+        return Response.status(status).entity(pages.render("signin", locale(), model)).build();
+    }
+
+    private Map<String, Object> model(String titleKey) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", Messages.get(locale(), titleKey.replace('_', '.')));
+        model.put("csrf", csrf.formToken());
+        model.put("mutualName", settings.mutualName());
+        model.put("returnPath", request.getRequestURI());
+        return model;
+    }
+
+    private Locale locale() {
+        return Locales.of(headers);
+    }
+
+    private static Response redirect(String path) {
+        return Response.seeOther(URI.create(path)).build();
+    }
+
+}
