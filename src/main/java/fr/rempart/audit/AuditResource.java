@@ -1,6 +1,6 @@
 package fr.rempart.audit;
 
-import jakarta.annotation.security.RolesAllowed;
+import fr.rempart.platform.api.Allowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -19,7 +19,7 @@ public class AuditResource {
     AuditTrail trail;
 
     @GET
-    @RolesAllowed("security-admin")
+    @Allowed("security-admin")
     public JsonObject verify() {
         AuditTrail.Verification v = trail.verify();
         JsonObjectBuilder answer = Json.createObjectBuilder().add("intact", v.intact()).add("checked", v.checked());

@@ -62,6 +62,6 @@ public class DemoMembers {
     private static MemberForm form(String number, String nir, String last, String first, String birth, String sex, String email,
                                    String password, String hash) {
         return new MemberForm(number, nir, last, first, birth, sex, email, "06 12 34 56 78",
-                new MemberForm.AddressForm("12 rue des Lilas", null, "75011", "Paris", "FR"), "fr", password, hash);
+                new MemberForm.AddressForm("12 rue des Lilas", null, "75011", "Paris", "FR"), "fr", password, hash, null);
     }
 }

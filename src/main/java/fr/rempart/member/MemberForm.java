@@ -7,6 +7,7 @@ import fr.rempart.member.validation.ValidMemberNumber;
 import fr.rempart.member.validation.ValidNir;
 import fr.rempart.member.validation.ValidPersonName;
 import fr.rempart.member.validation.ValidPhone;
+import fr.rempart.member.validation.ValidRequiredActions;
 import fr.rempart.member.validation.ValidSex;
 import fr.rempart.password.validation.ValidPasswordHash;
 import jakarta.validation.Valid;
@@ -15,9 +16,13 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import java.util.List;
+
 /**
  * A member as the admin API and the CSV import receive it: strings as typed, validated here
- * before anything is written. An initial password (API only) or an imported legacy hash, not both.
+ * before anything is written. An initial password (API only) or an imported legacy hash, not both;
+ * required actions the member must complete at the next sign-in (an administrator may force a
+ * password change, never choose the password).
  */
 @ConsistentIdentity
 public record MemberForm(
@@ -32,7 +37,9 @@ public record MemberForm(
         @Valid AddressForm address,
         @Pattern(regexp = "fr|en") String language,
         @Size(max = 1024) String password,
-        @Size(max = 512) @ValidPasswordHash String passwordHash) implements ConsistentIdentity.Identity {
+        @Size(max = 512) @ValidPasswordHash String passwordHash,
+        @Size(max = 5) @ValidRequiredActions List<String> requiredActions)
+        implements ConsistentIdentity.Identity {
 
     /** The postal address, all of it or none of it. */
     public record AddressForm(

@@ -140,7 +140,7 @@ public class MemberImport {
             }
         }
         for (String required : List.of("memberNumber", "nir", "lastName", "firstName", "birthDate", "sex")) {
-            if (!List.of(fields).contains(required)) {
+            if (!java.util.Arrays.asList(fields).contains(required)) {
                 errors.add(new FieldError(required, "missing-column", Messages.get(locale, "import.missing-column")));
             }
         }
@@ -172,7 +172,7 @@ public class MemberImport {
                 values.get("postcode"), values.get("city"), values.get("country")) : null;
         return new MemberForm(values.get("memberNumber"), values.get("nir"), values.get("lastName"), values.get("firstName"),
                 values.get("birthDate"), values.get("sex"), values.get("email"), values.get("phone"), address,
-                values.get("language"), null, values.get("passwordHash"));
+                values.get("language"), null, values.get("passwordHash"), null);
     }
 
     /** The file's own column name for a form field path ({@code address.postcode} → {@code postcode}). */

@@ -6,7 +6,7 @@ import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.BodyLimits;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
-import jakarta.annotation.security.RolesAllowed;
+import fr.rempart.platform.api.Allowed;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -47,7 +47,7 @@ public class MemberResource {
     @POST
     @Path("members")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed("security-admin")
+    @Allowed("security-admin")
     public Response save(JsonValue body) {
         Locale locale = Locales.of(headers);
         MemberService.Saved saved = members.save(JsonBinder.bind(body, MemberForm.class, locale), caller(), locale);
@@ -61,7 +61,7 @@ public class MemberResource {
     @POST
     @Path("member-imports")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
-    @RolesAllowed("security-admin")
+    @Allowed("security-admin")
     @BodyLimits.Streamed
     public Response importCsv(InputStream body) {
         MemberImport.Report report = imports.run(body, caller(), Locales.of(headers));

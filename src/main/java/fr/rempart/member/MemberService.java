@@ -98,6 +98,9 @@ public class MemberService {
                 audit.record(actor, existing == null ? "member.created" : "member.updated", row.number().value(), null,
                         hash == null ? null : form.password() != null ? "initial password set" : "legacy password hash imported");
                 timeline.record(id, existing == null ? "account.created" : "account.updated", null, null);
+                if (form.requiredActions() != null) {
+                    form.requiredActions().forEach(a -> requireAction(id, RequiredAction.valueOf(a), actor, "set by the administrator"));
+                }
                 return new Saved(repository.byId(id).orElseThrow(), existing == null);
             });
         } catch (Jdbc.DataAccessException e) {

@@ -2,8 +2,6 @@ package fr.rempart.platform.api;
 
 import fr.rempart.platform.web.Problem;
 import jakarta.annotation.Priority;
-import jakarta.annotation.security.PermitAll;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -22,8 +20,8 @@ import java.util.Optional;
 
 /**
  * Authentication and authorisation of {@code /api/v1}: a Bearer access token from a trusted issuer,
- * roles from its {@code groups} claim, checked against the method's {@code @RolesAllowed}. Deny by
- * default: an API method with neither {@code @RolesAllowed} nor {@code @PermitAll} answers 403.
+ * groups from its {@code groups} claim, checked against the method's {@link Allowed}. Deny by
+ * default: an API method with neither {@code @Allowed} nor {@code @Allowed.Anyone} answers 403.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
@@ -52,11 +50,11 @@ public class ApiSecurityFilter implements ContainerRequestFilter {
             request.setProperty(CALLER, c);
             request.setSecurityContext(new CallerContext(c, request.getSecurityContext().isSecure()));
         });
-        if (method.isAnnotationPresent(PermitAll.class)) {
+        if (method.isAnnotationPresent(Allowed.Anyone.class)) {
             return;
         }
-        RolesAllowed allowed = Optional.ofNullable(method.getAnnotation(RolesAllowed.class))
-                .orElse(method.getDeclaringClass().getAnnotation(RolesAllowed.class));
+        Allowed allowed = Optional.ofNullable(method.getAnnotation(Allowed.class))
+                .orElse(method.getDeclaringClass().getAnnotation(Allowed.class));
         if (caller.isEmpty()) {
             request.abortWith(Response.fromResponse(Problem.response(401, "Unauthorized",
                             "A valid Bearer access token from a trusted issuer is required."))
@@ -64,7 +62,7 @@ public class ApiSecurityFilter implements ContainerRequestFilter {
                             ? "Bearer realm=\"rempart\", error=\"invalid_token\"" : "Bearer realm=\"rempart\"").build());
             return;
         }
-        if (allowed == null || Arrays.stream(allowed.value()).noneMatch(caller.get().groups()::contains)) {
+        if (allowed == null || (allowed.value().length > 0 && Arrays.stream(allowed.value()).noneMatch(caller.get().groups()::contains))) {
             request.abortWith(Problem.response(403, "Forbidden", "This token's groups do not allow this operation."));
         }
     }

@@ -96,7 +96,7 @@ public class Jdbc {
         if (rows.size() > 1) {
             throw new IllegalStateException("Expected at most one row: " + sql);
         }
-        return rows.stream().findFirst();
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     /** Executes one statement on the connection of the current transaction and closes it. */

@@ -1,0 +1,245 @@
+package fr.rempart.it;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The real thing for integration tests: the built WAR on Payara Micro, started once per test JVM
+ * as a child process on a free loopback port, against PostgreSQL (embedded, from Maven-shipped
+ * binaries) or the embedded H2 default, as the failsafe execution says ({@code rempart.it.db}).
+ * Also a test token issuer: an EC key whose JWKS file the server trusts as issuer "test".
+ */
+public final class RempartServer {
+
+    public static final String ISSUER = "https://issuer.test.invalid";
+    private static RempartServer instance;
+
+    private final String db = System.getProperty("rempart.it.db", "postgresql");
+    private final Path work;
+    private final ECKey issuerKey;
+    private final String masterKey;
+    private EmbeddedPostgres postgres;
+    private Process process;
+    private int port;
+    private Path log;
+
+    public static synchronized RempartServer get() {
+        if (instance == null) {
+            instance = new RempartServer();
+            instance.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+        }
+        return instance;
+    }
+
+    private RempartServer() {
+        try {
+            work = Path.of(System.getProperty("rempart.it.work", "target/it")).resolve(db).toAbsolutePath();
+            deleteTree(work);
+            Files.createDirectories(work);
+            issuerKey = new ECKeyGenerator(Curve.P_256).keyID("test-1").generate();
+            Files.writeString(work.resolve("jwks.json"), new JWKSet(issuerKey.toPublicJWK()).toString());
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            masterKey = Base64.getEncoder().encodeToString(key);
+            if (postgresql()) {
+                postgres = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+                        .setDataDirectory(work.resolve("pgdata")).setCleanDataDirectory(true).start();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot prepare the test server", e);
+        }
+    }
+
+    public boolean postgresql() {
+        return "postgresql".equals(db);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public URI uri(String path) {
+        return URI.create(baseUrl() + path);
+    }
+
+    /** A direct connection to the server's PostgreSQL database (PostgreSQL runs only; H2 is locked by the server). */
+    public Connection database() throws SQLException {
+        if (!postgresql()) {
+            throw new IllegalStateException("Direct database access exists only with PostgreSQL");
+        }
+        return DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+    }
+
+    /** An access token from the trusted test issuer with these groups. */
+    public String token(String... groups) {
+        return token(claims(groups).build());
+    }
+
+    public JWTClaimsSet.Builder claims(String... groups) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(ISSUER).audience("rempart").subject("it-" + String.join("-", groups))
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(300)))
+                .jwtID(UUID.randomUUID().toString()).claim("groups", List.of(groups));
+    }
+
+    public String token(JWTClaimsSet claims) {
+        return sign(claims, issuerKey);
+    }
+
+    public static String sign(JWTClaimsSet claims, ECKey key) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(new JOSEObjectType("at+jwt")).build(), claims);
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public synchronized void restart() {
+        stopServer();
+        start();
+    }
+
+    private void start() {
+        try {
+            port = freePort();
+            log = work.resolve("payara-" + port + ".log");
+            Path preboot = work.resolve("preboot.asadmin");
+            Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n");
+            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx768m", "-Dhazelcast.socket.bind.any=false",
+                    "-jar", System.getProperty("rempart.it.payara", "target/payara-micro.jar"),
+                    "--deploy", System.getProperty("rempart.it.war", "target/ROOT.war"), "--contextroot", "/",
+                    "--port", String.valueOf(port), "--nocluster", "--interfaces", "127.0.0.1",
+                    "--rootdir", work.resolve("payara").toString(), "--prebootcommandfile", preboot.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment());
+            process = builder.start();
+            awaitReady();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("REMPART_DATA_DIR", work.resolve("data").toString());
+        env.put("REMPART_CRYPTO_MASTER_KEY", masterKey);
+        env.put("REMPART_DEMO", "true");
+        env.put("REMPART_API_ISSUERS", "test");
+        env.put("REMPART_API_ISSUER_TEST_URL", ISSUER);
+        env.put("REMPART_API_ISSUER_TEST_JWKS_URI", work.resolve("jwks.json").toUri().toString());
+        // Tests stand for many clients behind a proxy: each sets its own X-Forwarded-For.
+        env.put("REMPART_HTTP_TRUST_FORWARDED_HEADERS", "true");
+        env.put("REMPART_SIGNIN_FREE_ATTEMPTS", "3");
+        env.put("REMPART_SIGNIN_BASE_DELAY", "PT30S");
+        env.put("REMPART_SIGNIN_ADDRESS_ATTEMPTS_PER_MINUTE", "20");
+        // Faster hashing in tests; the benchmark measures the production parameters.
+        env.put("REMPART_PASSWORD_ARGON2_MEMORY_KIB", "8192");
+        env.put("REMPART_PASSWORD_ARGON2_ITERATIONS", "1");
+        if (postgresql()) {
+            env.put("REMPART_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            env.put("REMPART_DB_USER", "postgres");
+            env.put("REMPART_DB_PASSWORD", "postgres");
+        }
+        return env;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited; see " + log);
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Rempart not ready after 180 s; see " + log);
+    }
+
+    private synchronized void stopServer() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void stop() {
+        stopServer();
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException ignored) {
+                // the JVM is ending
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (var walk = Files.walk(path)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+}
