@@ -39,7 +39,7 @@ class PlatformIT {
                     .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'none'").contains("script-src 'self'")
                             .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline"));
             assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
-            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
             assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
             assertThat(r.headers().firstValue("Strict-Transport-Security")).as(path).isEmpty();
         }

@@ -1,0 +1,163 @@
+package fr.rempart.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sign-in pages in a real headless Chromium (Debian's chromium and chromium-driver, driven by
+ * Selenium with the driver path given, so nothing is downloaded): labelled fields, keyboard use,
+ * errors tied to their fields, no Content-Security-Policy violation.
+ */
+class SignInBrowserIT {
+
+    private static final String PASSWORD = "une phrase de passe assez longue";
+    private static WebDriver driver;
+    private final RempartServer server = RempartServer.get();
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("rempart-chromium"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        driver = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    private String newMember(boolean mustChangePassword) {
+        String number = Api.newMemberNumber();
+        String json = Api.member(number, number.toLowerCase() + "@example.org", PASSWORD).strip();
+        if (mustChangePassword) {
+            json = json.substring(0, json.length() - 1) + ",\"requiredActions\":[\"UPDATE_PASSWORD\"]}";
+        }
+        assertThat(Api.postJson("/api/v1/members", server.token("security-admin"), json).statusCode()).isEqualTo(201);
+        return number;
+    }
+
+    private void freshBrowser() {
+        driver.manage().deleteAllCookies();
+        driver.get(server.baseUrl() + "/lang/fr?return=/signin");
+    }
+
+    @Test
+    void aMemberSignsInWithTheKeyboardOnlyAndNoPageBreaksTheContentSecurityPolicy() {
+        String number = newMember(false);
+        freshBrowser();
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fr");
+        assertEveryFieldIsLabelled();
+
+        WebElement identifier = driver.findElement(By.id("identifier"));
+        identifier.click();
+        identifier.sendKeys(number);
+        driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("password");
+        driver.switchTo().activeElement().sendKeys(PASSWORD, Keys.ENTER);
+
+        assertThat(driver.getCurrentUrl()).as(driver.getPageSource()).endsWith("/account");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Mon compte");
+        assertThat(driver.getPageSource()).contains("2 84 05 ** *** *** ").contains("Connexion réussie");
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
+    void aWrongPasswordShowsAnAccessibleErrorAndTheShowPasswordButtonWorks() {
+        String number = newMember(false);
+        freshBrowser();
+        WebElement password = driver.findElement(By.id("password"));
+        WebElement toggle = driver.findElement(By.cssSelector("button.toggle-password"));
+        assertThat(toggle.isDisplayed()).as("our script ran under the CSP").isTrue();
+        password.sendKeys("not the right one");
+        toggle.click();
+        assertThat(password.getAttribute("type")).isEqualTo("text");
+        assertThat(toggle.getAttribute("aria-pressed")).isEqualTo("true");
+        driver.findElement(By.id("identifier")).sendKeys(number);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+
+        WebElement alert = driver.findElement(By.id("signin-error"));
+        assertThat(alert.getAttribute("role")).isEqualTo("alert");
+        assertThat(driver.findElement(By.id("identifier")).getAttribute("aria-describedby")).contains("signin-error");
+        assertThat(driver.findElement(By.id("identifier")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("signin-error");
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
+    void theRequiredPasswordChangeGuidesTheMemberFieldByField() {
+        String number = newMember(true);
+        freshBrowser();
+        driver.findElement(By.id("identifier")).sendKeys(number);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+        assertEveryFieldIsLabelled();
+        assertThat(driver.findElement(By.id("newPassword")).getAttribute("aria-describedby")).contains("newPassword-hint");
+
+        driver.findElement(By.id("newPassword")).sendKeys("trop court");
+        driver.findElement(By.id("confirmPassword")).sendKeys("trop court", Keys.ENTER);
+        WebElement field = driver.findElement(By.id("newPassword"));
+        assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(field.getAttribute("aria-describedby")).contains("newPassword-error");
+        assertThat(driver.findElement(By.id("newPassword-error")).getText()).contains("au moins 15 caractères");
+        assertThat(driver.findElement(By.cssSelector(".error-summary a")).getAttribute("href")).endsWith("#newPassword");
+
+        driver.findElement(By.id("newPassword")).sendKeys("une nouvelle phrase de passe");
+        driver.findElement(By.id("confirmPassword")).sendKeys("une nouvelle phrase de passe", Keys.ENTER);
+        assertThat(driver.getCurrentUrl()).endsWith("/account");
+        assertThat(driver.getPageSource()).contains("Mot de passe modifié");
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
+    void theLanguageLinkSwitchesThePagesToEnglish() {
+        freshBrowser();
+        driver.findElement(By.cssSelector("a[hreflang=en]")).click();
+        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        assertThat(driver.findElement(By.cssSelector("label[for=identifier]")).getText()).startsWith("Identifier");
+        assertEveryFieldIsLabelled();
+        driver.get(server.baseUrl() + "/lang/fr?return=/signin");
+    }
+
+    private void assertEveryFieldIsLabelled() {
+        List<WebElement> fields = driver.findElements(By.cssSelector("input:not([type=hidden]), select, textarea"));
+        assertThat(fields).isNotEmpty();
+        for (WebElement field : fields) {
+            String id = field.getAttribute("id");
+            boolean labelled = (id != null && !driver.findElements(By.cssSelector("label[for='" + id + "']")).isEmpty())
+                    || field.getAttribute("aria-label") != null;
+            assertThat(labelled).as("field %s has a label", field.getAttribute("name")).isTrue();
+        }
+    }
+
+    private void assertNoContentSecurityPolicyViolation() {
+        List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
+        assertThat(entries).noneMatch(e -> e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to"));
+    }
+}
