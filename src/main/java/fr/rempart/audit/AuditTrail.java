@@ -67,10 +67,18 @@ public class AuditTrail {
     /** Walks the whole chain in order, streaming, and reports the first broken link. */
     public Verification verify() {
         return jdbc.transaction(c -> {
+            // The head first: entries appended while we walk are beyond it and checked next time.
+            long headSeq;
+            String headHash;
+            try (var s = c.prepareStatement("select seq, hash from audit_head where id = 1"); var r = s.executeQuery()) {
+                r.next();
+                headSeq = r.getLong(1);
+                headHash = r.getString(2);
+            }
             String previous = "0".repeat(64);
             long expectedSeq = 1;
             long checked = 0;
-            try (var s = c.prepareStatement("select * from audit_event order by seq")) {
+            try (var s = Jdbc.prepare(c, "select * from audit_event where seq <= ? order by seq", headSeq)) {
                 s.setFetchSize(1000);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -91,11 +99,8 @@ public class AuditTrail {
                     }
                 }
             }
-            try (var s = c.prepareStatement("select seq, hash from audit_head where id = 1"); var r = s.executeQuery()) {
-                r.next();
-                if (r.getLong(1) != expectedSeq - 1 || !r.getString(2).equals(previous)) {
-                    return new Verification(checked, false, expectedSeq, "entries removed from the end");
-                }
+            if (headSeq != expectedSeq - 1 || !headHash.equals(previous)) {
+                return new Verification(checked, false, expectedSeq, "entries removed from the end");
             }
             return new Verification(checked, true, null, null);
         });
@@ -114,9 +119,13 @@ public class AuditTrail {
         StringBuilder canonical = new StringBuilder();
         for (Object field : new Object[]{seq, at.toEpochMilli() * 1000 + (at.getNano() / 1000) % 1000, actor, action, subject,
                 clip(reason, 500), clip(detail, 2000), previous}) {
-            String s = field == null ? "" : field.toString();
-            // Length-prefixed fields: no two different entries serialise the same.
-            canonical.append(s.length()).append(':').append(s).append('|');
+            // Length-prefixed fields, null marked apart from "": no two different entries serialise the same.
+            if (field == null) {
+                canonical.append("-|");
+            } else {
+                String s = field.toString();
+                canonical.append(s.length()).append(':').append(s).append('|');
+            }
         }
         return HexFormat.of().formatHex(keys.mac(KeyRing.Purpose.AUDIT, canonical.toString().getBytes(StandardCharsets.UTF_8)));
     }

@@ -28,6 +28,10 @@ public class DemoMembers {
     MemberService members;
     @Inject
     MemberRepository repository;
+    @Inject
+    fr.rempart.password.PasswordCredentials credentials;
+    @Inject
+    fr.rempart.password.PasswordHasher hasher;
 
     void load(@Observes Startup.Ready ready) {
         if (!settings.demo()) {
@@ -38,6 +42,10 @@ public class DemoMembers {
             MemberNumber number = MemberNumber.parse(demo.form().memberNumber());
             if (repository.byNumber(number).isEmpty()) {
                 Member member = members.save(demo.form(), Actor.SYSTEM, Locale.FRENCH).member();
+                if (demo.form().passwordHash() == null) {
+                    // Demo only: a known password without the forced change an admin-set one carries.
+                    credentials.store(member.id(), hasher.hash(demo.password()));
+                }
                 if (demo.mustChangePassword()) {
                     members.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, Actor.SYSTEM, "demo data");
                 }
@@ -52,9 +60,9 @@ public class DemoMembers {
         String legacy = "ancien-mot-de-passe-bcrypt";
         return java.util.List.of(
                 new Demo(form("10000001", "284058832102532", "Martin", "Camille", "1984-05-12", "F", "camille.martin@example.org",
-                        "lavande-orage-pivert-42", null), false, "lavande-orage-pivert-42", "Camille Martin:"),
+                        null, null), false, "lavande-orage-pivert-42", "Camille Martin:"),
                 new Demo(form("10000002", "255081416802538", "Dupont", "Jeanne", "1955-08-03", "F", "jeanne.dupont@example.org",
-                        "mot-de-passe-a-changer-1955", null), true, "mot-de-passe-a-changer-1955", "Jeanne Dupont (reset):"),
+                        null, null), true, "mot-de-passe-a-changer-1955", "Jeanne Dupont (reset):"),
                 new Demo(form("10000003", "295109912611193", "Diallo", "Awa", "1995-10-21", "F", "awa.diallo@example.org",
                         null, BcryptFunction.getInstance(Bcrypt.B, 10).hash(legacy).getResult()), false, legacy, "Awa Diallo (bcrypt):"));
     }

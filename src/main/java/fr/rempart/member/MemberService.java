@@ -93,13 +93,17 @@ public class MemberService {
                     repository.update(c, List.of(row));
                 }
                 if (hash != null) {
-                    credentials.storeAll(c, Map.of(id, hash));
+                    credentials.storeIfAbsent(c, Map.of(id, hash));
                 }
                 audit.record(actor, existing == null ? "member.created" : "member.updated", row.number().value(), null,
                         hash == null ? null : form.password() != null ? "initial password set" : "legacy password hash imported");
                 timeline.record(id, existing == null ? "account.created" : "account.updated", null, null);
                 if (form.requiredActions() != null) {
                     form.requiredActions().forEach(a -> requireAction(id, RequiredAction.valueOf(a), actor, "set by the administrator"));
+                }
+                if (form.password() != null) {
+                    // An administrator never chooses a member's password: an initial one must be replaced at first sign-in.
+                    requireAction(id, RequiredAction.UPDATE_PASSWORD, actor, "initial password set by the administrator");
                 }
                 return new Saved(repository.byId(id).orElseThrow(), existing == null);
             });
@@ -158,7 +162,7 @@ public class MemberService {
         }
         repository.insert(c, inserts);
         repository.update(c, updates);
-        credentials.storeAll(c, hashes);
+        credentials.storeIfAbsent(c, hashes);
         return new BatchOutcome(inserts.size(), batch.size() - inserts.size(), List.of());
     }
 

@@ -37,21 +37,21 @@ public class PasswordCredentials {
         });
     }
 
-    /** Stores the hashes of a batch of members in the caller's transaction (imports). */
-    public void storeAll(java.sql.Connection c, java.util.Map<MemberId, String> hashes) throws java.sql.SQLException {
+    /**
+     * Stores imported or initial hashes, in the caller's transaction, for the members that have no
+     * password yet: an import or an admin update never overwrites a password the member has chosen.
+     */
+    public void storeIfAbsent(java.sql.Connection c, java.util.Map<MemberId, String> hashes) throws java.sql.SQLException {
         if (hashes.isEmpty()) {
             return;
         }
         Instant now = Instant.now();
-        try (var delete = c.prepareStatement("delete from password_credential where member_id = ?");
-             var insert = c.prepareStatement("insert into password_credential (member_id, hash, updated_at) values (?, ?, ?)")) {
+        try (var insert = c.prepareStatement("insert into password_credential (member_id, hash, updated_at) select ?, ?, ? "
+                + "where not exists (select 1 from password_credential where member_id = ?)")) {
             for (var entry : hashes.entrySet()) {
-                Jdbc.bind(delete, entry.getKey().value());
-                delete.addBatch();
-                Jdbc.bind(insert, entry.getKey().value(), entry.getValue(), now);
+                Jdbc.bind(insert, entry.getKey().value(), entry.getValue(), now, entry.getKey().value());
                 insert.addBatch();
             }
-            delete.executeBatch();
             insert.executeBatch();
         }
     }

@@ -86,7 +86,7 @@ public class UpdatePasswordStep implements RequiredActionStep {
             return Submission.refused(errors);
         }
         credentials.store(context.member().id(), hasher.hash(password));
-        sessions.revokeAll(context.member().id());
+        sessions.revokeOthers(context.member().id(), context.session());
         String number = context.member().number().value();
         audit.record(Actor.member(number), "password.changed", number, "required action", "ip=" + context.client().address());
         timeline.record(context.member().id(), "password.changed", context.client().address(), null);

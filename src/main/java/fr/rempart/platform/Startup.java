@@ -29,12 +29,18 @@ public class Startup {
     KeyRing keys;
     @Inject
     Event<Ready> ready;
+    @Inject
+    fr.rempart.platform.config.Settings settings;
+    @Inject
+    fr.rempart.platform.api.TrustedIssuers issuers;
 
     private volatile boolean started;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        settings.validate();
         database.migrate();
         keys.open();
+        LOG.info(() -> "Trusted token issuers: " + issuers.count());
         ready.fire(new Ready());
         started = true;
         LOG.info("Rempart is ready");

@@ -19,6 +19,7 @@ public class AddressLimiter {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private double capacity;
     private double perNano;
+    private long lastEviction;
 
     protected AddressLimiter() {
     }
@@ -35,10 +36,25 @@ public class AddressLimiter {
 
     public boolean tryAcquire(String address) {
         if (buckets.size() > MAX_ADDRESSES) {
-            long now = System.nanoTime();
-            buckets.values().removeIf(b -> b.full(now));
+            evict();
         }
         return buckets.computeIfAbsent(address == null ? "?" : address, a -> new Bucket()).take(System.nanoTime());
+    }
+
+    /**
+     * Drops idle addresses, at most once a second; when more than the bound are all active (a wide
+     * botnet), starts afresh: the per-account counters keep guarding, and memory stays bounded.
+     */
+    private synchronized void evict() {
+        long now = System.nanoTime();
+        if (buckets.size() <= MAX_ADDRESSES || now - lastEviction < 1_000_000_000L) {
+            return;
+        }
+        lastEviction = now;
+        buckets.values().removeIf(b -> b.full(now));
+        if (buckets.size() > MAX_ADDRESSES) {
+            buckets.clear();
+        }
     }
 
     private final class Bucket {

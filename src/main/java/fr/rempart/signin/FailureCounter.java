@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Failed sign-ins per scope, with progressive delay: the first {@code free-attempts} failures cost
+ * Sign-in attempts per scope, with progressive delay: the first {@code free-attempts} failures cost
  * nothing, then each failure locks the scope for base × 2^k, capped at {@code max-delay}. The counter
  * is updated atomically in the database (row lock, one transaction), so nodes never erase each
  * other's failures, and the arithmetic is bounded: the count saturates and the exponent is capped.
@@ -38,19 +38,18 @@ public class FailureCounter {
         this.memory = settings.signinFailureMemory();
     }
 
-    /** The instant until which the scope is locked, if it is locked now. */
-    public Optional<Instant> lockedUntil(String scope) {
-        Instant now = Instant.now();
-        return jdbc.one("select locked_until from signin_failure where scope_key = ?", r -> Jdbc.instant(r, "locked_until"), scope)
-                .filter(until -> until != null && until.isAfter(now));
-    }
-
-    /** Counts a failure and returns the new count. */
-    public int recordFailure(String scope) {
+    /**
+     * Takes one attempt for the scope, counted as a failure until {@link #reset} says it succeeded,
+     * or refuses it while the scope is locked. Counting before the password is checked means that
+     * guesses sent together cannot slip through in the time one hash takes: once the free attempts
+     * are used, each attempt locks the scope for the next one.
+     */
+    public boolean tryAttempt(String scope) {
         Instant now = Instant.now();
         return jdbc.transaction(c -> {
             int updated = Jdbc.execute(c, "update signin_failure set failures = case when last_failure_at < ? then 1 else least(failures + 1, ?) end, "
-                    + "last_failure_at = ? where scope_key = ?", now.minus(memory), SATURATION, now, scope);
+                    + "last_failure_at = ? where scope_key = ? and (locked_until is null or locked_until <= ?)",
+                    now.minus(memory), SATURATION, now, scope, now);
             if (updated == 0) {
                 var savepoint = c.setSavepoint();
                 try {
@@ -59,10 +58,9 @@ public class FailureCounter {
                     if (!Jdbc.isUniqueViolation(e)) {
                         throw e;
                     }
+                    // The row exists and is locked (or a concurrent first attempt just created it).
                     c.rollback(savepoint);
-                    // A concurrent first failure inserted the row: count ours on top of it.
-                    Jdbc.execute(c, "update signin_failure set failures = least(failures + 1, ?), last_failure_at = ? where scope_key = ?",
-                            SATURATION, now, scope);
+                    return false;
                 }
             }
             int failures;
@@ -74,8 +72,19 @@ public class FailureCounter {
             if (!delay.isZero()) {
                 Jdbc.execute(c, "update signin_failure set locked_until = ? where scope_key = ?", now.plus(delay), scope);
             }
-            return failures;
+            return true;
         });
+    }
+
+    /** Current failures of the scope (for the audit trail). */
+    public int failures(String scope) {
+        return jdbc.one("select failures from signin_failure where scope_key = ?", r -> r.getInt(1), scope).orElse(0);
+    }
+
+    /** Forgets old failures and expired locks (housekeeping). */
+    public int purge() {
+        Instant now = Instant.now();
+        return jdbc.update("delete from signin_failure where last_failure_at < ? and (locked_until is null or locked_until < ?)", now.minus(memory), now);
     }
 
     public void reset(String scope) {

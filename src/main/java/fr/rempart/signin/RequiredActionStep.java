@@ -25,8 +25,8 @@ public interface RequiredActionStep {
     /** Handles the form; answers done, or refused with the errors to show. */
     Submission submit(Context context, MultivaluedMap<String, String> form);
 
-    /** Who is completing the step, from where, in which language, and the page model every page shares (title, CSRF token…). */
-    record Context(Member member, ClientInfo client, Locale locale, java.util.Map<String, Object> page) {
+    /** Who is completing the step, in which session, from where, in which language, and the page model every page shares (title, CSRF token…). */
+    record Context(Member member, WebSession session, ClientInfo client, Locale locale, java.util.Map<String, Object> page) {
     }
 
     /** Done, or refused with field errors (field → message). */

@@ -81,24 +81,39 @@ public class SessionStore {
         return found;
     }
 
-    /** Ends the session and opens a new one with a new token, same creation time and absolute expiry. */
-    public String promote(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
+    /**
+     * Ends the session and opens a new one with a new token, same creation time and absolute expiry;
+     * empty when the session was revoked in the meantime.
+     */
+    public Optional<String> promote(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = newToken();
         Instant now = Instant.now();
-        jdbc.transaction(c -> {
-            Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash());
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash()) == 0) {
+                return Optional.<String>empty();
+            }
             Jdbc.execute(c, "insert into web_session (id_hash, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.member().value(), stage, String.join(" ", amr),
                     session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
-            return null;
+            return Optional.of(token);
         });
-        return token;
     }
 
     public void revoke(String token) {
         if (token != null) {
             jdbc.update("delete from web_session where id_hash = ?", hash(token));
         }
+    }
+
+    /** Ends every session of the member but this one (after a password change in this session). */
+    public int revokeOthers(MemberId member, WebSession kept) {
+        return jdbc.update("delete from web_session where member_id = ? and id_hash <> ?", member.value(), kept.idHash());
+    }
+
+    /** Deletes expired sessions (housekeeping; an expired session is refused anyway). */
+    public int purge() {
+        Instant now = Instant.now();
+        return jdbc.update("delete from web_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
     }
 
     public int revokeAll(MemberId member) {

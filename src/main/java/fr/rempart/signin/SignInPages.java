@@ -5,7 +5,6 @@ import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberService;
-import fr.rempart.member.Nir;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.member.SecurityTimeline;
 import fr.rempart.platform.config.Settings;
@@ -190,7 +189,7 @@ public class SignInPages {
         if (!member.requiredActions().contains(step.action())) {
             return next(session.get(), member);
         }
-        return Response.ok(step.render(stepContext(member), null)).build();
+        return Response.ok(step.render(stepContext(member, session.get()), null)).build();
     }
 
     @POST
@@ -206,7 +205,7 @@ public class SignInPages {
         if (!member.requiredActions().contains(step.action())) {
             return next(session.get(), member);
         }
-        RequiredActionStep.Context context = stepContext(member);
+        RequiredActionStep.Context context = stepContext(member, session.get());
         RequiredActionStep.Submission submission = step.submit(context, form);
         if (!submission.done()) {
             return Response.status(400).entity(step.render(context, submission)).build();
@@ -234,24 +233,28 @@ public class SignInPages {
         if (session.full()) {
             return redirect("/account");
         }
-        String token = sessions.promote(session, WebSession.Stage.FULL, session.amr(), browser.client(request));
+        Optional<String> token = sessions.promote(session, WebSession.Stage.FULL, session.amr(), browser.client(request));
+        if (token.isEmpty()) {
+            return redirect("/signin"); // revoked meanwhile (signed out elsewhere, helpdesk, incident)
+        }
         csrf.renew();
-        return Response.seeOther(URI.create("/account")).cookie(browser.sessionCookie(token, request)).build();
+        return Response.seeOther(URI.create("/account")).cookie(browser.sessionCookie(token.get(), request)).build();
     }
 
     private RequiredActionStep step(String path) {
         return steps.stream().filter(s -> s.path().equals(path)).findFirst().orElseThrow(NotFoundException::new);
     }
 
-    private RequiredActionStep.Context stepContext(Member member) {
-        return new RequiredActionStep.Context(member, browser.client(request), locale(), model("required_title"));
+    private RequiredActionStep.Context stepContext(Member member, WebSession session) {
+        return new RequiredActionStep.Context(member, session, browser.client(request), locale(), model("required_title"));
     }
 
     private Response signInError(String identifier, String key, int status) {
         Map<String, Object> model = model("signin_title");
         model.put("error", Messages.get(locale(), key));
-        // Never echo a NIR back into a page, even the member's own.
-        model.put("identifier", identifier == null || Nir.problem(identifier).isEmpty() ? "" : identifier);
+        // Echo only what cannot be a NIR (even a mistyped one): an e-mail address or a member number.
+        boolean safe = identifier != null && (identifier.contains("@") || fr.rempart.member.MemberNumber.valid(identifier));
+        model.put("identifier", safe ? identifier : "");
         return Response.status(status).entity(pages.render("signin", locale(), model)).build();
     }
 

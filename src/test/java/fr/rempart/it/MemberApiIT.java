@@ -167,11 +167,37 @@ class MemberApiIT {
         assertThat(Api.json(r).getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("email");
     }
 
+    private static String withInitialPassword(String number, String password) {
+        String json = Api.member(number, number.toLowerCase() + "@example.org", null).strip();
+        return json.substring(0, json.length() - 1) + ",\"password\":\"" + password + "\"}";
+    }
+
     @Test
     void aTooShortInitialPasswordIsRefusedAndNeverEchoed() {
-        HttpResponse<String> r = Api.postJson("/api/v1/members", admin, Api.member(Api.newMemberNumber(), "p@example.org", "court-secret"));
+        HttpResponse<String> r = Api.postJson("/api/v1/members", admin, withInitialPassword(Api.newMemberNumber(), "court-secret"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"field\":\"password\"").doesNotContain("court-secret");
+    }
+
+    @Test
+    void aPasswordChosenByTheAdministratorMustBeChangedAtFirstSignIn() {
+        String number = Api.newMemberNumber();
+        HttpResponse<String> created = Api.postJson("/api/v1/members", admin, withInitialPassword(number, "mot de passe initial provisoire"));
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(Api.json(created).getJsonArray("requiredActions").getString(0)).isEqualTo("UPDATE_PASSWORD");
+        HttpResponse<String> signIn = new FormClient(server).signIn(number, "mot de passe initial provisoire");
+        assertThat(signIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/required-actions"));
+    }
+
+    @Test
+    void anUpdateNeverOverwritesThePasswordTheMemberHas() {
+        String number = Api.newMemberNumber();
+        String nir = Api.newNir();
+        String email = number.toLowerCase() + "@example.org";
+        assertThat(Api.postJson("/api/v1/members", admin, Api.member(number, nir, email, "le mot de passe du membre")).statusCode()).isEqualTo(201);
+        assertThat(Api.postJson("/api/v1/members", admin, Api.member(number, nir, email, "un autre mot de passe importé")).statusCode()).isEqualTo(200);
+        assertThat(new FormClient(server).signIn(number, "le mot de passe du membre").statusCode()).isEqualTo(303);
+        assertThat(new FormClient(server).signIn(number, "un autre mot de passe importé").statusCode()).isEqualTo(200);
     }
 
     @Test

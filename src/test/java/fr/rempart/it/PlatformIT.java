@@ -49,7 +49,7 @@ class PlatformIT {
     void behindTlsTheServerSendsHstsAndSecureHostCookies() {
         HttpResponse<String> r = Api.send(HttpRequest.newBuilder(server.uri("/signin")).header("X-Forwarded-Proto", "https"));
         assertThat(r.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(h -> assertThat(h).contains("max-age="));
-        assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("rempart_csrf=").contains("Secure"));
+        assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("__Host-rempart_csrf=").contains("Secure"));
     }
 
     @Test

@@ -68,6 +68,11 @@ public class TrustedIssuers {
         }
     }
 
+    /** How many issuers are trusted; called at start-up so a broken configuration fails the deployment. */
+    public int count() {
+        return processors.size();
+    }
+
     /** The caller the token proves, or empty when it proves nothing (any failure reason is the same to the client). */
     public Optional<Caller> verify(String token) {
         try {
@@ -91,6 +96,10 @@ public class TrustedIssuers {
             URI uri = URI.create(jwks);
             if ("file".equals(uri.getScheme())) {
                 return new ImmutableJWKSet<>(JWKSet.load(new File(uri)));
+            }
+            boolean loopback = "http".equals(uri.getScheme()) && java.net.InetAddress.getByName(uri.getHost()).isLoopbackAddress();
+            if (!"https".equals(uri.getScheme()) && !loopback) {
+                throw new IllegalStateException("a JWKS is fetched over https (plain http only on loopback)");
             }
             return JWKSourceBuilder.create(uri.toURL()).retrying(true).build();
         } catch (Exception e) {

@@ -131,11 +131,33 @@ public class Settings {
 
     public List<String> apiAlgorithms() {
         List<String> algorithms = list("rempart.api.algorithms");
-        return algorithms.isEmpty() ? List.of("ES256", "RS256", "PS256", "EdDSA") : algorithms;
+        return algorithms.isEmpty() ? List.of("ES256", "ES384", "RS256", "PS256") : algorithms;
     }
 
     public int importBatchSize() {
         return integer("rempart.import.batch-size", 500);
+    }
+
+    /** Reads every typed key once, so a malformed value fails the start-up, not a request later. */
+    public void validate() {
+        dataDir();
+        dbPoolSize();
+        demo();
+        trustForwardedHeaders();
+        argon2MemoryKib();
+        argon2Iterations();
+        argon2Parallelism();
+        passwordMinLength();
+        passwordMaxLength();
+        signinFreeAttempts();
+        signinBaseDelay();
+        signinMaxDelay();
+        signinFailureMemory();
+        signinAddressPerMinute();
+        sessionIdleTimeout();
+        sessionAbsoluteTimeout();
+        deviceCookieLifetime();
+        importBatchSize();
     }
 
     private Optional<String> string(String key) {
@@ -143,7 +165,11 @@ public class Settings {
     }
 
     private int integer(String key, int fallback) {
-        return string(key).map(Integer::parseInt).orElse(fallback);
+        try {
+            return string(key).map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(key + " must be an integer", e);
+        }
     }
 
     private boolean bool(String key, boolean fallback) {
@@ -151,7 +177,11 @@ public class Settings {
     }
 
     private Duration duration(String key, Duration fallback) {
-        return string(key).map(Duration::parse).orElse(fallback);
+        try {
+            return string(key).map(Duration::parse).orElse(fallback);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException(key + " must be an ISO-8601 duration such as PT15M", e);
+        }
     }
 
     private List<String> list(String key) {

@@ -17,6 +17,11 @@ import java.util.Base64;
 public class Csrf {
 
     public static final String COOKIE = "rempart_csrf";
+
+    /** Behind TLS the cookie takes the {@code __Host-} prefix: Secure, this host only, path /. */
+    public static String cookieName(boolean secure) {
+        return secure ? "__Host-" + COOKIE : COOKIE;
+    }
     public static final String FIELD = "_csrf";
     private static final SecureRandom RANDOM = new SecureRandom();
 

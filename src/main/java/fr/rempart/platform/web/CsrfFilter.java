@@ -49,7 +49,7 @@ public class CsrfFilter implements ContainerRequestFilter, ContainerResponseFilt
         if ("cross-site".equals(request.getHeaderString("Sec-Fetch-Site")) || !sameOrigin(request)) {
             throw new ProblemException(403, "problem.csrf");
         }
-        Cookie cookie = request.getCookies().get(Csrf.COOKIE);
+        Cookie cookie = request.getCookies().get(Csrf.cookieName(ClientInfo.of(servletRequest, settings).secure()));
         String submitted = null;
         if (request.hasEntity() && MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getMediaType())) {
             byte[] body = request.getEntityStream().readAllBytes();
@@ -65,8 +65,9 @@ public class CsrfFilter implements ContainerRequestFilter, ContainerResponseFilt
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         String issued = token.issuedCookieValue();
         if (issued != null) {
-            response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(Csrf.COOKIE).value(issued).path("/").httpOnly(true)
-                    .secure(ClientInfo.of(servletRequest, settings).secure()).sameSite(NewCookie.SameSite.STRICT).build());
+            boolean secure = ClientInfo.of(servletRequest, settings).secure();
+            response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(Csrf.cookieName(secure)).value(issued).path("/").httpOnly(true)
+                    .secure(secure).sameSite(NewCookie.SameSite.STRICT).build());
         }
     }
 

@@ -15,6 +15,8 @@ public class CsrfToken {
     HttpServletRequest request;
     @Inject
     Csrf csrf;
+    @Inject
+    fr.rempart.platform.config.Settings settings;
 
     private String cookieValue;
     private boolean issued;
@@ -23,7 +25,7 @@ public class CsrfToken {
     public String formToken() {
         if (cookieValue == null) {
             cookieValue = Arrays.stream(request.getCookies() == null ? new Cookie[0] : request.getCookies())
-                    .filter(c -> Csrf.COOKIE.equals(c.getName()) && c.getValue() != null && c.getValue().length() >= 32)
+                    .filter(c -> Csrf.cookieName(ClientInfo.of(request, settings).secure()).equals(c.getName()) && c.getValue() != null && c.getValue().length() >= 32)
                     .map(Cookie::getValue).findFirst().orElse(null);
             if (cookieValue == null) {
                 cookieValue = Csrf.newCookieValue();

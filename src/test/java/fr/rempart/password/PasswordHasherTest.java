@@ -1,0 +1,263 @@
+package fr.rempart.password;
+
+import com.password4j.BcryptFunction;
+import com.password4j.types.Bcrypt;
+import fr.rempart.password.PasswordHasher.Argon2Parameters;
+import fr.rempart.password.PasswordHasher.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PasswordHasherTest {
+
+    /** The production parameters (OWASP: m=19 MiB, t=2, p=1). */
+    private static final PasswordHasher OWASP = new PasswordHasher(new Argon2Parameters(19456, 2, 1));
+    /** Cheap parameters, for the tests that are not about the parameters. */
+    private static final PasswordHasher FAST = new PasswordHasher(new Argon2Parameters(1024, 1, 1));
+
+    private static final String PASSWORD = "correct horse battery staple";
+    /** 16 bytes whose base64 has '+' and '/', to exercise passlib's adapted alphabet. */
+    private static final byte[] SALT = {(byte) 0xfb, (byte) 0xef, (byte) 0xbe, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+
+    @Test
+    void hashIsAnArgon2idPhcStringWithTheConfiguredParameters() {
+        String hash = OWASP.hash(PASSWORD);
+        assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$")
+                // 16-byte salt and 32-byte hash, unpadded base64
+                .matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+        assertThat(PasswordHasher.recognised(hash)).isTrue();
+        assertThat(OWASP.parameters()).isEqualTo(new Argon2Parameters(19456, 2, 1));
+    }
+
+    @Test
+    void sameParametersVerifyAsMatch() {
+        assertThat(OWASP.verify(PASSWORD, OWASP.hash(PASSWORD))).isEqualTo(Verdict.MATCH);
+        assertThat(FAST.verify(PASSWORD, FAST.hash(PASSWORD))).isEqualTo(Verdict.MATCH);
+    }
+
+    @Test
+    void eachHashHasItsOwnSalt() {
+        String first = FAST.hash(PASSWORD);
+        String second = FAST.hash(PASSWORD);
+        assertThat(first).isNotEqualTo(second);
+        assertThat(FAST.verify(PASSWORD, first)).isEqualTo(Verdict.MATCH);
+        assertThat(FAST.verify(PASSWORD, second)).isEqualTo(Verdict.MATCH);
+    }
+
+    @Test
+    void wrongPasswordIsMismatch() {
+        String hash = FAST.hash(PASSWORD);
+        assertThat(FAST.verify("correct horse battery stapler", hash)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify("", hash)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify(PASSWORD.toUpperCase(), hash)).isEqualTo(Verdict.MISMATCH);
+        assertThat(Verdict.MISMATCH.matches()).isFalse();
+    }
+
+    @Test
+    void hashMadeWithOtherParametersMatchesButNeedsRehash() {
+        String old = FAST.hash(PASSWORD);
+        assertThat(OWASP.verify(PASSWORD, old)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(OWASP.verify("wrong", old)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify(PASSWORD, OWASP.hash(PASSWORD))).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(Verdict.MATCH_NEEDS_REHASH.matches()).isTrue();
+    }
+
+    @Test
+    void compatibilityFormsOfThePasswordVerifyAfterNfkc() {
+        String ligature = FAST.hash("\ufb01ligrane secret"); // "ﬁ" ligature
+        assertThat(FAST.verify("filigrane secret", ligature)).isEqualTo(Verdict.MATCH);
+
+        String plain = FAST.hash("filigrane secret");
+        assertThat(FAST.verify("\ufb01ligrane secret", plain)).isEqualTo(Verdict.MATCH);
+    }
+
+    @Test
+    void decomposedAccentsVerifyAgainstComposedOnes() {
+        String composed = FAST.hash("caf\u00e9 cr\u00e8me");
+        assertThat(FAST.verify("cafe\u0301 cre\u0300me", composed)).isEqualTo(Verdict.MATCH);
+        assertThat(FAST.verify("cafe creme", composed)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void longPasswordIsHashedWhole() {
+        String thousand = "x".repeat(999) + "a";
+        String hash = FAST.hash(thousand);
+        assertThat(FAST.verify(thousand, hash)).isEqualTo(Verdict.MATCH);
+        assertThat(FAST.verify("x".repeat(999) + "b", hash)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify("x".repeat(999), hash)).isEqualTo(Verdict.MISMATCH);
+        // beyond bcrypt's 72 bytes too
+        assertThat(FAST.verify("x".repeat(72), hash)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void legacyBcryptMatchesAndNeedsRehash() {
+        String bcrypt = BcryptFunction.getInstance(Bcrypt.B, 10).hash("pw").getResult();
+        assertThat(PasswordHasher.recognised(bcrypt)).isTrue();
+        assertThat(FAST.verify("pw", bcrypt)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("pW", bcrypt)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void legacyBcryptOnlyReadsTheFirst72BytesUntilTheUpgrade() {
+        // Inherent to bcrypt (documented in PasswordHasher): the Argon2id re-hash then covers the whole password.
+        String bcrypt = BcryptFunction.getInstance(Bcrypt.B, 4).hash("y".repeat(72)).getResult();
+        assertThat(FAST.verify("y".repeat(72), bcrypt)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("y".repeat(72) + "anything", bcrypt)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("y".repeat(71), bcrypt)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void openBsdBcryptVectorMatchesAndNeedsRehash() {
+        // OpenBSD / John the Ripper test vector: "U*U", cost 5.
+        String vector = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+        assertThat(PasswordHasher.recognised(vector)).isTrue();
+        assertThat(FAST.verify("U*U", vector)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("U*U*", vector)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void passlibPbkdf2MatchesAndNeedsRehash() {
+        String stored = "$pbkdf2-sha256$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA256", PASSWORD, SALT, 1000, 32));
+        assertThat(stored).contains(".");
+        assertThat(PasswordHasher.recognised(stored)).isTrue();
+        assertThat(FAST.verify(PASSWORD, stored)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("wrong", stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void passlibPbkdf2WithOtherDigestsMatches() {
+        String sha512 = "$pbkdf2-sha512$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA512", PASSWORD, SALT, 1000, 64));
+        String sha1 = "$pbkdf2$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA1", PASSWORD, SALT, 1000, 20));
+        assertThat(FAST.verify(PASSWORD, sha512)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify(PASSWORD, sha1)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("wrong", sha512)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify("wrong", sha1)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void phcPbkdf2MatchesAndNeedsRehash() {
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        String stored = "$pbkdf2-sha256$i=1000,l=32$" + b64.encodeToString(SALT) + "$" + b64.encodeToString(pbkdf2("SHA256", PASSWORD, SALT, 1000, 32));
+        assertThat(PasswordHasher.recognised(stored)).isTrue();
+        assertThat(FAST.verify(PASSWORD, stored)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("wrong", stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void djangoPbkdf2MatchesAndNeedsRehash() {
+        String salt = "seasalt2024";
+        byte[] hash = pbkdf2("SHA256", PASSWORD, salt.getBytes(StandardCharsets.UTF_8), 1000, 32);
+        String stored = "pbkdf2_sha256$1000$" + salt + "$" + Base64.getEncoder().encodeToString(hash);
+        assertThat(stored).endsWith("=");
+        assertThat(PasswordHasher.recognised(stored)).isTrue();
+        assertThat(FAST.verify(PASSWORD, stored)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify("wrong", stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void pbkdf2WithADifferentIterationCountIsMismatch() {
+        String stored = "pbkdf2_sha256$1001$salt$" + Base64.getEncoder().encodeToString(pbkdf2("SHA256", PASSWORD, "salt".getBytes(StandardCharsets.UTF_8), 1000, 32));
+        assertThat(FAST.verify(PASSWORD, stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is recognised")
+    @ValueSource(strings = {
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI",
+            "$argon2i$v=19$m=4096,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+            "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+            "$2y$10$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",
+            "$pbkdf2-sha256$29000$N2bsPaeUcm4NgbCWUmqNEQ$wbmAUZIVK.xnDU7sJGsNzq.Ma06u8JRNrSRzkH0Uoa0",
+            "$pbkdf2-sha256$i=600000,l=32$c2FsdHNhbHQ$aGFzaGhhc2g",
+            "pbkdf2_sha256$600000$salt$aGFzaA==",
+            "pbkdf2_sha1$260000$salt$aGFzaA==",
+    })
+    void supportedHashFormatsAreRecognised(String stored) {
+        assertThat(PasswordHasher.recognised(stored)).isTrue();
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is not recognised")
+    @NullAndEmptySource
+    @ValueSource(strings = {
+            "correct horse battery staple",
+            "$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0",                      // md5crypt
+            "$5$rounds=5000$salt$hash",                                 // sha256crypt
+            "$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3aCI6WouIL9AjRbLCelDCy.g.", // sha512crypt
+            "sha1$salt$5f4dcc3b5aa765d61d8327deb882cf99",              // Django sha1
+            "5f4dcc3b5aa765d61d8327deb882cf99",                         // bare MD5
+            "$2a$10$tooShort",
+            "$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA",
+    })
+    void otherStringsAreNotRecognised(String stored) {
+        assertThat(PasswordHasher.recognised(stored)).isFalse();
+    }
+
+    @Test
+    void nullPasswordOrHashIsMismatch() {
+        String hash = FAST.hash(PASSWORD);
+        assertThat(FAST.verify(null, hash)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify(PASSWORD, null)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify(null, null)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void unknownHashFormatIsMismatch() {
+        assertThat(FAST.verify(PASSWORD, PASSWORD)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify("pw", "$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0")).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void verifyNothingAcceptsAnyPassword() {
+        assertThatCode(() -> FAST.verifyNothing(null)).doesNotThrowAnyException();
+        assertThatCode(() -> FAST.verifyNothing(PASSWORD)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void argon2ParametersBelowTheMinimumAreRefused() {
+        assertThatThrownBy(() -> new Argon2Parameters(7, 1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Argon2Parameters(1024, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Argon2Parameters(1024, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Argon2Parameters(15, 1, 2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Hashes that {@link PasswordHasher#recognised} accepts (so an import passes {@code @ValidPasswordHash})
+     * but that are corrupt: signing in against them must be a plain MISMATCH, not an exception.
+     */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {
+            "$pbkdf2-sha256$1000$A$A",                                  // one-character base64 segments
+            "$pbkdf2-sha256$i=1000$AAAA$A",
+            "pbkdf2_sha256$1000$salt$A",
+            "$pbkdf2-sha256$99999999999$AAAA$AAAA",                     // iteration count beyond int
+            "$argon2id$v=19$m=0,t=0,p=0$c2FsdHNhbHQ$aGFzaGhhc2g",       // zero parameters
+    })
+    void recognisedButCorruptHashVerifiesAsMismatchInsteadOfThrowing(String stored) {
+        assertThat(PasswordHasher.recognised(stored)).isTrue();
+        assertThatCode(() -> FAST.verify("pw", stored)).doesNotThrowAnyException();
+    }
+
+    private static byte[] pbkdf2(String digest, String password, byte[] salt, int iterations, int bytes) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmac" + digest)
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, bytes * 8)).getEncoded();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** passlib's ab64: standard base64 without padding, '.' instead of '+'. */
+    private static String adaptedBase64(byte[] bytes) {
+        return Base64.getEncoder().withoutPadding().encodeToString(bytes).replace('+', '.');
+    }
+}
