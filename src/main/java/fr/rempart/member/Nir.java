@@ -20,7 +20,7 @@ public final class Nir {
      */
     private static final Pattern SHAPE = Pattern.compile(
             "[1-4]\\d{2}(0[1-9]|1[0-2]|[2-3]\\d|4[0-2]|[5-9]\\d)(0[1-9]|[1-8]\\d|9[0-5]|2[AB]|9[789])\\d{3}(?!000)\\d{3}\\d{2}");
-    private static final Pattern SEPARATORS = Pattern.compile("[\\s.\\-]");
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\u00A0\u202F.\\-]");
 
     private final String value;
 

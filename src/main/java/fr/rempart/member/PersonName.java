@@ -39,7 +39,7 @@ public record PersonName(String value) {
 
     public static String matchKey(String raw) {
         String decomposed = Normalizer.normalize(raw, Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        return decomposed.toUpperCase(Locale.ROOT).replace('Œ', 'O').replace('Æ', 'A')
+        return decomposed.toUpperCase(Locale.ROOT).replace("Œ", "OE").replace("Æ", "AE")
                 .replaceAll("[\\s'’\\-.]+", " ").strip();
     }
 

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public record PhoneNumber(String e164) {
 
-    private static final Pattern SEPARATORS = Pattern.compile("[\\s.\\-()]");
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\u00A0\u202F.\\-()]");
     private static final Pattern FRENCH_NATIONAL = Pattern.compile("0[1-9]\\d{8}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 

@@ -50,6 +50,7 @@ public class PasswordHasher {
     private static final Pattern PBKDF2_PHC = Pattern.compile("\\$pbkdf2-(sha1|sha256|sha512)\\$i=(\\d+)(?:,l=\\d+)?\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
     private static final Pattern PBKDF2_DJANGO = Pattern.compile("pbkdf2_(sha1|sha256)\\$(\\d+)\\$([^$]+)\\$([A-Za-z0-9+/=]+)");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+    private static final Pattern ARGON2_PARAMETERS = Pattern.compile("\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,9})\\$");
     private static final Pattern ARGON2 = Pattern.compile("\\$argon2(id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
 
     private Argon2Parameters parameters;
@@ -85,14 +86,34 @@ public class PasswordHasher {
         if (password == null || stored == null) {
             return Verdict.MISMATCH;
         }
-        if (stored.startsWith("$argon2")) {
-            Argon2Function function = Argon2Function.getInstanceFromHash(stored);
-            if (!function.check(normalised(password), stored)) {
-                return Verdict.MISMATCH;
+        try {
+            if (stored.startsWith("$argon2")) {
+                if (!argon2WithinBounds(stored)) {
+                    return Verdict.MISMATCH;
+                }
+                Argon2Function function = Argon2Function.getInstanceFromHash(stored);
+                if (!function.check(normalised(password), stored)) {
+                    return Verdict.MISMATCH;
+                }
+                return function.equals(argon2) ? Verdict.MATCH : Verdict.MATCH_NEEDS_REHASH;
             }
-            return function.equals(argon2) ? Verdict.MATCH : Verdict.MATCH_NEEDS_REHASH;
+            return verifyLegacy(password, stored) ? Verdict.MATCH_NEEDS_REHASH : Verdict.MISMATCH;
+        } catch (RuntimeException e) {
+            // A damaged stored hash proves nothing: a refusal, counted like any other, never an error page.
+            return Verdict.MISMATCH;
         }
-        return verifyLegacy(password, stored) ? Verdict.MATCH_NEEDS_REHASH : Verdict.MISMATCH;
+    }
+
+    /** Imported Argon2 parameters within sane bounds: a hash must not make a sign-in allocate gigabytes. */
+    private static boolean argon2WithinBounds(String stored) {
+        Matcher m = ARGON2_PARAMETERS.matcher(stored);
+        if (!m.find()) {
+            return false;
+        }
+        long memory = Long.parseLong(m.group(1));
+        long iterations = Long.parseLong(m.group(2));
+        long parallelism = Long.parseLong(m.group(3));
+        return parallelism >= 1 && parallelism <= 16 && memory >= 8 * parallelism && memory <= 1 << 20 && iterations >= 1 && iterations <= 64;
     }
 
     /** Spends the time of one verification, for unknown accounts: they must cost what known ones cost. */
@@ -102,7 +123,7 @@ public class PasswordHasher {
 
     /** True for the hash formats {@link #verify} understands: Argon2, bcrypt, PBKDF2. */
     public static boolean recognised(String stored) {
-        return stored != null && (ARGON2.matcher(stored).matches() || BCRYPT.matcher(stored).matches()
+        return stored != null && ((ARGON2.matcher(stored).matches() && argon2WithinBounds(stored)) || BCRYPT.matcher(stored).matches()
                 || PBKDF2_PASSLIB.matcher(stored).matches() || PBKDF2_PHC.matcher(stored).matches()
                 || PBKDF2_DJANGO.matcher(stored).matches());
     }

@@ -240,11 +240,22 @@ class PasswordHasherTest {
             "$pbkdf2-sha256$i=1000$AAAA$A",
             "pbkdf2_sha256$1000$salt$A",
             "$pbkdf2-sha256$99999999999$AAAA$AAAA",                     // iteration count beyond int
-            "$argon2id$v=19$m=0,t=0,p=0$c2FsdHNhbHQ$aGFzaGhhc2g",       // zero parameters
     })
     void recognisedButCorruptHashVerifiesAsMismatchInsteadOfThrowing(String stored) {
         assertThat(PasswordHasher.recognised(stored)).isTrue();
-        assertThatCode(() -> FAST.verify("pw", stored)).doesNotThrowAnyException();
+        assertThat(FAST.verify("pw", stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    /** Argon2 parameters out of bounds (zero, or memory a sign-in must never allocate) are neither imported nor verified. */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {
+            "$argon2id$v=19$m=0,t=0,p=0$c2FsdHNhbHQ$aGFzaGhhc2g",
+            "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+            "$argon2id$v=19$m=19456,t=2,p=64$c2FsdHNhbHQ$aGFzaGhhc2g",
+    })
+    void argon2HashesWithParametersOutOfBoundsAreRefused(String stored) {
+        assertThat(PasswordHasher.recognised(stored)).isFalse();
+        assertThat(FAST.verify("pw", stored)).isEqualTo(Verdict.MISMATCH);
     }
 
     private static byte[] pbkdf2(String digest, String password, byte[] salt, int iterations, int bytes) {
