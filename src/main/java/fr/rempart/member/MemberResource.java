@@ -14,6 +14,9 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -27,7 +30,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Locale;
 
-/** The admin API for members: create or update one, import many from CSV. */
+/** The admin API for members: create or update one, read one, import many from CSV. */
 @Path("api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class MemberResource {
@@ -36,6 +39,8 @@ public class MemberResource {
     MemberService members;
     @Inject
     MemberImport imports;
+    @Inject
+    MemberDirectory directory;
     @Context
     HttpHeaders headers;
     @Context
@@ -55,6 +60,17 @@ public class MemberResource {
         return saved.created()
                 ? Response.created(uri.getBaseUriBuilder().path("api/v1/members/{n}").build(saved.member().number().value())).entity(view).build()
                 : Response.ok(view).build();
+    }
+
+    /** One member, NIR masked. */
+    @GET
+    @Path("members/{memberNumber}")
+    @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
+    public JsonObject one(@PathParam("memberNumber") String memberNumber) {
+        if (!MemberNumber.valid(memberNumber)) {
+            throw new NotFoundException();
+        }
+        return directory.byNumber(MemberNumber.parse(memberNumber)).map(MemberResource::view).orElseThrow(NotFoundException::new);
     }
 
     /** Imports members from a CSV body, streamed; answers with counts and the rejected rows. */

@@ -31,6 +31,11 @@ class MemberApiIT {
         assertThat(body.getString("phone")).isEqualTo("+33611223344");
         assertThat(body.getString("birthDate")).isEqualTo("1984-05-12");
 
+        HttpResponse<String> read = Api.get("/api/v1/members/" + number, server.token("helpdesk-agent"));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(Api.json(read).getString("nir")).isEqualTo(body.getString("nir"));
+        assertThat(Api.get("/api/v1/members/NOBODY99", admin).statusCode()).isEqualTo(404);
+
         HttpResponse<String> updated = Api.postJson("/api/v1/members", admin, Api.member(number, nir, number.toLowerCase() + "@example.net", null));
         assertThat(updated.statusCode()).isEqualTo(200);
         assertThat(Api.json(updated).getString("email")).isEqualTo(number.toLowerCase() + "@example.net");
@@ -204,7 +209,8 @@ class MemberApiIT {
     void unknownPathsAndMethodsAnswerProblems() {
         assertThat(Api.get("/api/v1/nothing-here", admin).statusCode()).isEqualTo(404);
         assertThat(Api.get("/api/v1/nothing-here", admin).headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        HttpResponse<String> r = Api.get("/api/v1/members", admin);
+        HttpResponse<String> r = Api.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/members/ABCDEF12"))
+                .header("Authorization", "Bearer " + admin).DELETE());
         assertThat(r.statusCode()).isEqualTo(405);
     }
 }

@@ -85,7 +85,7 @@ public class Database {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         if (dataSource != null) {
             dataSource.close();
         }
