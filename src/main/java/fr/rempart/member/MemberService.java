@@ -73,8 +73,12 @@ public class MemberService {
         validator.check(form, locale);
         String initialHash = null;
         if (form.password() != null) {
-            List<FieldError> errors = policy.check(form.password()).stream()
-                    .map(v -> new FieldError("password", v.code(), Messages.get(locale, "password." + v.code(), v.limit()))).toList();
+            Nir nir = Nir.parse(form.nir());
+            var context = new fr.rempart.password.policy.PasswordContext(form.lastName(), form.firstName(),
+                    BirthDates.parse(form.birthDate()).orElse(null), nir, form.memberNumber(),
+                    blank(form.email()) ? null : Email.parse(form.email()).localPart(), false, List.of());
+            List<FieldError> errors = policy.check(form.password(), context, locale).violations().stream()
+                    .map(v -> new FieldError("password", v.code(), v.message())).toList();
             if (!errors.isEmpty()) {
                 throw new InvalidInputException(errors);
             }

@@ -1,40 +1,29 @@
 package fr.rempart.password;
 
-import fr.rempart.audit.Actor;
-import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.RequiredAction;
-import fr.rempart.member.SecurityTimeline;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
 import fr.rempart.signin.RequiredActionStep;
-import fr.rempart.signin.SessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The required action {@code UPDATE_PASSWORD}: the member chooses a new password that meets the
- * policy and differs from the current one. Every other session of the member ends with it.
+ * The required action {@code UPDATE_PASSWORD} (set on breached accounts, by the helpdesk, or for an
+ * administrator's initial password): the member chooses a new password that passes the whole policy
+ * against their own data and differs from the current one. Every failed rule is listed at once.
  */
 @ApplicationScoped
 public class UpdatePasswordStep implements RequiredActionStep {
 
     @Inject
-    PasswordPolicy policy;
-    @Inject
-    PasswordHasher hasher;
-    @Inject
-    PasswordCredentials credentials;
-    @Inject
-    SessionStore sessions;
-    @Inject
-    AuditTrail audit;
-    @Inject
-    SecurityTimeline timeline;
+    PasswordChanges changes;
     @Inject
     Pages pages;
 
@@ -50,46 +39,58 @@ public class UpdatePasswordStep implements RequiredActionStep {
 
     @Override
     public String render(Context context, Submission refused) {
-        Map<String, Object> model = new HashMap<>(context.page());
-        model.put("title", Messages.get(context.locale(), "update-password.title"));
-        model.put("minLength", policy.minLength());
-        model.put("maxLength", policy.maxLength());
-        model.put("rules", Messages.get(context.locale(), "update-password.rules", policy.minLength(), policy.maxLength()));
-        if (refused != null) {
-            model.put("hasErrors", !refused.errors().isEmpty());
-            model.put("errors", refused.errors().entrySet().stream().map(e -> Map.of("field", e.getKey(), "message", e.getValue())).toList());
-            model.put("newPasswordError", refused.errors().get("newPassword"));
-            model.put("confirmPasswordError", refused.errors().get("confirmPassword"));
-        }
-        return pages.render("update-password", context.locale(), model);
+        return PasswordPage.render(pages, context.page(), context.locale(), changes.policy().minLength(changes.contextOf(context.member())),
+                changes.policy().maxLength(), "/required-actions/update-password", "update-password.title", "update-password.why",
+                refused == null ? Map.of() : refused.errors());
     }
 
     @Override
     public Submission submit(Context context, MultivaluedMap<String, String> form) {
-        String password = form.getFirst("newPassword");
-        String confirmation = form.getFirst("confirmPassword");
-        Map<String, String> errors = new LinkedHashMap<>();
-        if (password == null || password.isEmpty()) {
-            errors.put("newPassword", Messages.get(context.locale(), "password.required"));
-        } else {
-            policy.check(password).stream().findFirst()
-                    .ifPresent(v -> errors.put("newPassword", Messages.get(context.locale(), "password." + v.code(), v.limit())));
-        }
-        if (errors.isEmpty() && !password.equals(confirmation)) {
-            errors.put("confirmPassword", Messages.get(context.locale(), "password.confirmation-differs"));
-        }
-        var current = credentials.hashOf(context.member().id());
-        if (errors.isEmpty() && current.isPresent() && hasher.verify(password, current.get()).matches()) {
-            errors.put("newPassword", Messages.get(context.locale(), "password.same-as-current"));
-        }
+        Map<String, List<String>> errors = PasswordPage.check(changes, context.member(), form, context.locale());
         if (!errors.isEmpty()) {
             return Submission.refused(errors);
         }
-        credentials.store(context.member().id(), hasher.hash(password));
-        sessions.revokeOthers(context.member().id(), context.session());
-        String number = context.member().number().value();
-        audit.record(Actor.member(number), "password.changed", number, "required action", "ip=" + context.client().address());
-        timeline.record(context.member().id(), "password.changed", context.client().address(), null);
+        changes.change(context.member(), form.getFirst("newPassword"), context.session(), context.client(), "required action");
         return Submission.completed();
+    }
+
+    /** The new-password form shared by the required action and the forgotten-password reset. */
+    static final class PasswordPage {
+        private PasswordPage() {
+        }
+
+        static Map<String, List<String>> check(PasswordChanges changes, fr.rempart.member.Member member, MultivaluedMap<String, String> form,
+                                               java.util.Locale locale) {
+            String password = form.getFirst("newPassword");
+            String confirmation = form.getFirst("confirmPassword");
+            Map<String, List<String>> errors = new LinkedHashMap<>();
+            PasswordPolicy.Verdict verdict = changes.check(member, password, locale);
+            if (!verdict.acceptable()) {
+                errors.put("newPassword", verdict.violations().stream().map(PasswordPolicy.Violation::message).toList());
+            } else if (!password.equals(confirmation)) {
+                errors.put("confirmPassword", List.of(Messages.get(locale, "password.confirmation-differs")));
+            }
+            return errors;
+        }
+
+        static String render(Pages pages, Map<String, Object> page, java.util.Locale locale, int minLength, int maxLength, String action,
+                             String titleKey, String whyKey, Map<String, List<String>> errors) {
+            Map<String, Object> model = new HashMap<>(page);
+            model.put("title", Messages.get(locale, titleKey));
+            model.put("why", Messages.get(locale, whyKey));
+            model.put("action", action);
+            model.put("minLength", minLength);
+            model.put("maxLength", maxLength);
+            model.put("rules", Messages.get(locale, "update-password.rules", minLength, maxLength));
+            List<Map<String, String>> summary = new ArrayList<>();
+            errors.forEach((field, messages) -> messages.forEach(m -> summary.add(Map.of("field", field, "message", m))));
+            model.put("hasErrors", !summary.isEmpty());
+            model.put("errors", summary);
+            model.put("newPasswordErrors", errors.getOrDefault("newPassword", List.of()));
+            model.put("newPasswordInvalid", errors.containsKey("newPassword"));
+            model.put("confirmPasswordErrors", errors.getOrDefault("confirmPassword", List.of()));
+            model.put("confirmPasswordInvalid", errors.containsKey("confirmPassword"));
+            return pages.render("update-password", locale, model);
+        }
     }
 }

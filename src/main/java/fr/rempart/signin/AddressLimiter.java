@@ -29,7 +29,7 @@ public class AddressLimiter {
         this(settings.signinAddressPerMinute());
     }
 
-    AddressLimiter(int perMinute) {
+    public AddressLimiter(int perMinute) {
         this.capacity = perMinute;
         this.perNano = perMinute / 60e9;
     }

@@ -29,13 +29,13 @@ public interface RequiredActionStep {
     record Context(Member member, WebSession session, ClientInfo client, Locale locale, java.util.Map<String, Object> page) {
     }
 
-    /** Done, or refused with field errors (field → message). */
-    record Submission(boolean done, java.util.Map<String, String> errors) {
+    /** Done, or refused with every error of each field (field → messages). */
+    record Submission(boolean done, java.util.Map<String, java.util.List<String>> errors) {
         public static Submission completed() {
             return new Submission(true, java.util.Map.of());
         }
 
-        public static Submission refused(java.util.Map<String, String> errors) {
+        public static Submission refused(java.util.Map<String, java.util.List<String>> errors) {
             return new Submission(false, errors);
         }
     }

@@ -85,6 +85,29 @@ public class Settings {
         return integer("rempart.password.max-length", 128);
     }
 
+    /** The breached-password store (see password.corpus.PwnedImport); seeded from the WAR when absent. */
+    public Path passwordCorpus() {
+        return string("rempart.password.corpus").map(Path::of).orElse(dataDir().resolve("pwned-passwords.bin"));
+    }
+
+    public int passwordMinLengthWithSecondFactor() {
+        return integer("rempart.password.min-length-with-second-factor", 12);
+    }
+
+    /** {@code nist} (no composition rules, the default) or {@code cnil} (12+ characters of 4 kinds, or 14 of 3). */
+    public String passwordProfile() {
+        return string("rempart.password.profile").orElse("nist");
+    }
+
+    /** The floor of estimated guesses (log10) under which a password is refused. */
+    public double passwordMinGuessesLog10() {
+        return string("rempart.password.min-guesses-log10").map(Double::parseDouble).orElse(10.0);
+    }
+
+    public int passwordHistory() {
+        return integer("rempart.password.history", 5);
+    }
+
     public int signinFreeAttempts() {
         return integer("rempart.signin.free-attempts", 5);
     }
@@ -149,6 +172,9 @@ public class Settings {
         argon2Parallelism();
         passwordMinLength();
         passwordMaxLength();
+        passwordMinLengthWithSecondFactor();
+        passwordMinGuessesLog10();
+        passwordHistory();
         signinFreeAttempts();
         signinBaseDelay();
         signinMaxDelay();

@@ -1,0 +1,82 @@
+package fr.rempart.password;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.Nir;
+import fr.rempart.member.NirProtector;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.password.policy.PasswordContext;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.signin.SessionStore;
+import fr.rempart.signin.WebSession;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Checking and changing a member's password: the policy against the member's own context (their
+ * data, their history), then the change with everything it entails — new Argon2id hash, history,
+ * the member's other sessions ended, audit trail and timeline.
+ */
+@ApplicationScoped
+public class PasswordChanges {
+
+    @Inject
+    PasswordPolicy policy;
+    @Inject
+    PasswordHasher hasher;
+    @Inject
+    PasswordCredentials credentials;
+    @Inject
+    PasswordHistory history;
+    @Inject
+    MemberRepository members;
+    @Inject
+    NirProtector nirs;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    SecurityTimeline timeline;
+
+    public PasswordContext contextOf(Member member) {
+        Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);
+        return PasswordContext.of(member, nir, false, history.recent(member.id()));
+    }
+
+    public PasswordPolicy.Verdict check(Member member, String password, Locale locale) {
+        PasswordPolicy.Verdict verdict = policy.check(password, contextOf(member), locale);
+        Optional<String> current = credentials.hashOf(member.id());
+        if (verdict.acceptable() && current.isPresent() && hasher.verify(password, current.get()).matches()) {
+            return new PasswordPolicy.Verdict(false, java.util.List.of(new PasswordPolicy.Violation("SAME_AS_CURRENT",
+                    fr.rempart.platform.web.Messages.get(locale, "password.rule.SAME_AS_CURRENT"))), verdict.estimatedGuessesLog10());
+        }
+        return verdict;
+    }
+
+    /**
+     * Sets an already checked password. The session it was changed in (if any) stays; every other
+     * session of the member ends.
+     */
+    public void change(Member member, String password, WebSession keep, ClientInfo client, String why) {
+        credentials.store(member.id(), hasher.hash(password));
+        history.record(member.id(), password);
+        if (keep != null) {
+            sessions.revokeOthers(member.id(), keep);
+        } else {
+            sessions.revokeAll(member.id());
+        }
+        String number = member.number().value();
+        audit.record(Actor.member(number), "password.changed", number, why, "ip=" + client.address());
+        timeline.record(member.id(), "password.changed", client.address(), null);
+    }
+
+    public PasswordPolicy policy() {
+        return policy;
+    }
+}

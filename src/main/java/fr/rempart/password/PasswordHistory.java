@@ -1,0 +1,50 @@
+package fr.rempart.password;
+
+import fr.rempart.member.MemberId;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.text.Normalizer;
+import java.time.Instant;
+import java.util.List;
+
+/** The member's last passwords as keyed MACs, for the history rule; only the last N are kept. */
+@ApplicationScoped
+public class PasswordHistory {
+
+    private Jdbc jdbc;
+    private KeyRing keys;
+    private int depth;
+
+    protected PasswordHistory() {
+    }
+
+    @Inject
+    public PasswordHistory(Jdbc jdbc, KeyRing keys, Settings settings) {
+        this.jdbc = jdbc;
+        this.keys = keys;
+        this.depth = settings.passwordHistory();
+    }
+
+    public String mac(String password) {
+        return keys.macHex(KeyRing.Purpose.PASSWORD_HISTORY, Normalizer.normalize(password, Normalizer.Form.NFKC));
+    }
+
+    public List<String> recent(MemberId member) {
+        return jdbc.list("select mac from password_history where member_id = ? order by created_at desc, id desc fetch first "
+                + Math.max(1, depth) + " rows only", r -> r.getString(1), member.value());
+    }
+
+    /** Records a password just set, and forgets those beyond the depth. */
+    public void record(MemberId member, String password) {
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "insert into password_history (member_id, mac, created_at) values (?, ?, ?)", member.value(), mac(password), Instant.now());
+            Jdbc.execute(c, "delete from password_history where member_id = ? and id not in (select id from password_history where member_id = ? "
+                    + "order by created_at desc, id desc fetch first " + Math.max(1, depth) + " rows only)", member.value(), member.value());
+            return null;
+        });
+    }
+}
