@@ -43,6 +43,8 @@ public class PasswordChanges {
     AuditTrail audit;
     @Inject
     SecurityTimeline timeline;
+    @Inject
+    fr.rempart.notify.Notices notices;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);
@@ -74,6 +76,7 @@ public class PasswordChanges {
         String number = member.number().value();
         audit.record(Actor.member(number), "password.changed", number, why, "ip=" + client.address());
         timeline.record(member.id(), "password.changed", client.address(), null);
+        notices.passwordChanged(member);
     }
 
     public PasswordPolicy policy() {

@@ -92,13 +92,14 @@ public class SignInPages {
 
     @GET
     @Path("signin")
-    public Response signInPage(@QueryParam("signedOut") String signedOut) {
+    public Response signInPage(@QueryParam("signedOut") String signedOut, @QueryParam("passwordChanged") String passwordChanged) {
         Optional<WebSession> session = browser.current(headers, request);
         if (session.isPresent()) {
             return redirect(session.get().full() ? "/account" : "/required-actions");
         }
         Map<String, Object> model = model("signin_title");
         model.put("signedOut", signedOut != null);
+        model.put("passwordChanged", passwordChanged != null);
         return Response.ok(pages.render("signin", locale(), model)).build();
     }
 
@@ -259,12 +260,7 @@ public class SignInPages {
     }
 
     private Map<String, Object> model(String titleKey) {
-        Map<String, Object> model = new HashMap<>();
-        model.put("title", Messages.get(locale(), titleKey.replace('_', '.')));
-        model.put("csrf", csrf.formToken());
-        model.put("mutualName", settings.mutualName());
-        model.put("returnPath", request.getRequestURI());
-        return model;
+        return pages.base(Messages.get(locale(), titleKey.replace('_', '.')), csrf.formToken(), request.getRequestURI());
     }
 
     private Locale locale() {

@@ -81,6 +81,11 @@ public final class RempartServer {
         }
     }
 
+    /** The server's data directory (its outbox of .eml files when no SMTP server is set). */
+    public Path dataDir() {
+        return work.resolve("data");
+    }
+
     public boolean postgresql() {
         return "postgresql".equals(db);
     }

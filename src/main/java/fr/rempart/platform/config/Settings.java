@@ -157,6 +157,46 @@ public class Settings {
         return algorithms.isEmpty() ? List.of("ES256", "ES384", "RS256", "PS256") : algorithms;
     }
 
+    /** The address members reach Rempart at, for links in messages (the reset link). */
+    public String publicUrl() {
+        String url = string("rempart.public-url").orElse("http://localhost:" + string("rempart.http.port").orElse("8080"));
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public Optional<String> smtpHost() {
+        return string("rempart.smtp.host");
+    }
+
+    public int smtpPort() {
+        return integer("rempart.smtp.port", 587);
+    }
+
+    public Optional<String> smtpUser() {
+        return string("rempart.smtp.user");
+    }
+
+    public Optional<String> smtpPassword() {
+        return string("rempart.smtp.password");
+    }
+
+    /** STARTTLS required (the default); set false only for a local relay or a test server. */
+    public boolean smtpStartTls() {
+        return bool("rempart.smtp.starttls", true);
+    }
+
+    /** The helpdesk's number as members know it from their card and the mutual's site. */
+    public String helpdeskPhone() {
+        return string("rempart.helpdesk.phone").orElse("3676");
+    }
+
+    public String mailFrom() {
+        return string("rempart.mail.from").orElse("securite@mutuelle.example");
+    }
+
+    public Duration passwordResetLifetime() {
+        return duration("rempart.password.reset-lifetime", Duration.ofMinutes(30));
+    }
+
     public int importBatchSize() {
         return integer("rempart.import.batch-size", 500);
     }
@@ -184,6 +224,8 @@ public class Settings {
         sessionAbsoluteTimeout();
         deviceCookieLifetime();
         importBatchSize();
+        smtpPort();
+        passwordResetLifetime();
     }
 
     private Optional<String> string(String key) {

@@ -23,9 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Pages {
 
+    @jakarta.inject.Inject
+    fr.rempart.platform.config.Settings settings;
+
     private final Map<String, Template> cache = new ConcurrentHashMap<>();
     private final Mustache.Compiler compiler = Mustache.compiler().escapeHTML(true).defaultValue("")
             .withLoader(name -> reader("templates/" + name + ".mustache"));
+
+    /** What every page's layout needs: its title, the form token, the mutual's name, where the language link returns. */
+    public Map<String, Object> base(String title, String csrf, String returnPath) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", title);
+        model.put("csrf", csrf);
+        model.put("mutualName", settings.mutualName());
+        model.put("returnPath", returnPath);
+        return model;
+    }
 
     public String render(String name, Locale locale, Map<String, ?> model) {
         Template template = cache.computeIfAbsent(name, n -> {
@@ -36,6 +49,7 @@ public class Pages {
             }
         });
         Map<String, Object> context = new HashMap<>(model);
+        context.putIfAbsent("mutualName", settings == null ? "" : settings.mutualName());
         Locale supported = Messages.supported(locale);
         context.put("t", Messages.all(supported));
         context.put("lang", supported.getLanguage());

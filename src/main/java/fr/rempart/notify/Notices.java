@@ -1,0 +1,54 @@
+package fr.rempart.notify;
+
+import fr.rempart.member.Member;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.Messages;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Locale;
+
+/**
+ * The messages Rempart sends members, in their language, written in the outbox. They never ask
+ * for a password or a code, and say how to reach the helpdesk by its known number.
+ */
+@ApplicationScoped
+public class Notices {
+
+    @Inject
+    Outbox outbox;
+    @Inject
+    Settings settings;
+
+    /** "Your password was changed" — so a member who did not do it reacts at once. */
+    public void passwordChanged(Member member) {
+        send(member, "mail.password-changed", now(member));
+    }
+
+    /** The forgotten-password link, valid {@code minutes} minutes, single use. */
+    public void passwordResetLink(Member member, String link, long minutes) {
+        send(member, "mail.password-reset", link, minutes);
+    }
+
+    private void send(Member member, String key, Object... arguments) {
+        if (member.email() == null) {
+            return;
+        }
+        Locale locale = Locale.forLanguageTag(member.language());
+        Object[] all = new Object[arguments.length + 3];
+        all[0] = member.displayName();
+        all[1] = settings.mutualName();
+        all[2] = settings.helpdeskPhone();
+        System.arraycopy(arguments, 0, all, 3, arguments.length);
+        outbox.enqueue(member.email(), Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body", all));
+    }
+
+    private static String now(Member member) {
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(Locale.forLanguageTag(member.language()))
+                .format(ZonedDateTime.now(ZoneId.of("Europe/Paris")));
+    }
+}

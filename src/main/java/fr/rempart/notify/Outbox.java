@@ -1,0 +1,33 @@
+package fr.rempart.notify;
+
+import fr.rempart.member.Email;
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+
+/**
+ * Messages to members, made durable before they are sent: {@link #enqueue} joins the caller's
+ * transaction, so a message exists exactly when the change it reports was committed. The
+ * {@link OutboxSender} delivers them.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private Jdbc jdbc;
+
+    protected Outbox() {
+    }
+
+    @Inject
+    public Outbox(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void enqueue(Email recipient, String subject, String body) {
+        Instant now = Instant.now();
+        jdbc.update("insert into outbox_message (recipient, subject, body, created_at, attempts, next_attempt_at) values (?, ?, ?, ?, 0, ?)",
+                recipient.value(), subject.length() > 200 ? subject.substring(0, 200) : subject, body, now, now);
+    }
+}

@@ -1,0 +1,133 @@
+package fr.rempart.password;
+
+import fr.rempart.member.Member;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.platform.web.CsrfToken;
+import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.Pages;
+import fr.rempart.signin.AddressLimiter;
+import fr.rempart.signin.BrowserSessions;
+import fr.rempart.signin.FailureCounter;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The forgotten-password pages: ask for a link, then choose a new password through it. */
+@Path("password")
+@Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
+public class ForgottenPasswordPages {
+
+    private static final AddressLimiter REQUESTS = new AddressLimiter(10);
+
+    @Inject
+    PasswordResets resets;
+    @Inject
+    PasswordChanges changes;
+    @Inject
+    FailureCounter failures;
+    @Inject
+    BrowserSessions browser;
+    @Inject
+    Pages pages;
+    @Inject
+    CsrfToken csrf;
+    @Context
+    HttpHeaders headers;
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    @Path("forgot")
+    public String forgotPage() {
+        return pages.render("forgot-password", locale(), model("forgot-password.title"));
+    }
+
+    @POST
+    @Path("forgot")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response forgot(@FormParam("email") String email) {
+        ClientInfo client = browser.client(request);
+        if (!REQUESTS.tryAcquire(client.address())) {
+            Map<String, Object> model = model("forgot-password.title");
+            model.put("error", Messages.get(locale(), "problem.429.detail"));
+            return Response.status(429).entity(pages.render("forgot-password", locale(), model)).build();
+        }
+        if (email != null && email.length() <= 254) {
+            resets.request(email);
+        }
+        Map<String, Object> model = model("forgot-password.title");
+        model.put("sent", true);
+        return Response.ok(pages.render("forgot-password", locale(), model)).build();
+    }
+
+    @GET
+    @Path("reset")
+    public Response resetPage(@QueryParam("token") String token) {
+        Optional<Member> member = resets.holder(token);
+        if (member.isEmpty()) {
+            return invalidLink();
+        }
+        return Response.ok(render(member.get(), token, Map.of())).build();
+    }
+
+    @POST
+    @Path("reset")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response reset(MultivaluedMap<String, String> form) {
+        String token = form.getFirst("token");
+        Optional<Member> member = resets.holder(token);
+        if (member.isEmpty()) {
+            return invalidLink();
+        }
+        Map<String, List<String>> errors = UpdatePasswordStep.PasswordPage.check(changes, member.get(), form, locale());
+        if (!errors.isEmpty()) {
+            return Response.status(400).entity(render(member.get(), token, errors)).build();
+        }
+        if (!resets.consume(token, member.get())) {
+            return invalidLink();
+        }
+        changes.change(member.get(), form.getFirst("newPassword"), null, browser.client(request), "forgotten password");
+        // Control of the mailbox was just proven: an attacker's failures no longer lock the member out.
+        failures.reset("m:" + member.get().id().value());
+        return Response.seeOther(URI.create("/signin?passwordChanged")).build();
+    }
+
+    private String render(Member member, String token, Map<String, List<String>> errors) {
+        Map<String, Object> page = model("forgot-password.choose");
+        page.put("token", token);
+        return UpdatePasswordStep.PasswordPage.render(pages, page, locale(), changes.policy().minLength(changes.contextOf(member)),
+                changes.policy().maxLength(), "/password/reset", "forgot-password.choose", "forgot-password.choose-why", errors);
+    }
+
+    private Response invalidLink() {
+        Map<String, Object> model = model("forgot-password.title");
+        model.put("error", Messages.get(locale(), "forgot-password.invalid-link"));
+        return Response.status(400).entity(pages.render("forgot-password", locale(), model)).build();
+    }
+
+    private Map<String, Object> model(String titleKey) {
+        return pages.base(Messages.get(locale(), titleKey), csrf.formToken(), request.getRequestURI());
+    }
+
+    private Locale locale() {
+        return Locales.of(headers);
+    }
+}
