@@ -56,8 +56,9 @@ public final class RempartServer {
     public static synchronized RempartServer get() {
         if (instance == null) {
             instance = new RempartServer();
-            instance.start();
+            // Registered before the start: a server that never gets ready is stopped too.
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+            instance.start();
         }
         return instance;
     }
@@ -182,7 +183,7 @@ public final class RempartServer {
     }
 
     private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plusSeconds(180);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -136,6 +136,34 @@ class SignInBrowserIT {
     }
 
     @Test
+    void theResetPageListsEveryBrokenRuleAndShowsTheServersLiveEstimate() {
+        String number = newMember(true);
+        freshBrowser();
+        driver.findElement(By.id("identifier")).sendKeys(number);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+
+        WebElement field = driver.findElement(By.id("newPassword"));
+        assertThat(field.getAttribute("autocomplete")).isEqualTo("new-password");
+        field.sendKeys("password");
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.id("strength")).getText().contains("Robustesse estimée"));
+        assertThat(driver.findElement(By.id("strength")).getText()).contains("très faible").contains("fuites de données");
+
+        driver.findElement(By.id("confirmPassword")).sendKeys("password", Keys.ENTER);
+        List<WebElement> broken = driver.findElements(By.cssSelector("#newPassword-error li"));
+        assertThat(broken).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(broken).extracting(WebElement::getText).anyMatch(t -> t.contains("au moins 15 caractères"))
+                .anyMatch(t -> t.contains("fuites de données"));
+        assertThat(driver.findElements(By.cssSelector(".error-summary li"))).hasSameSizeAs(broken);
+
+        driver.findElement(By.id("newPassword")).sendKeys("Lefevre-Dupont sous la pluie");
+        driver.findElement(By.id("confirmPassword")).sendKeys("Lefevre-Dupont sous la pluie", Keys.ENTER);
+        assertThat(driver.findElement(By.id("newPassword-error")).getText()).contains("votre nom");
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
     void theLanguageLinkSwitchesThePagesToEnglish() {
         freshBrowser();
         driver.findElement(By.cssSelector("a[hreflang=en]")).click();
