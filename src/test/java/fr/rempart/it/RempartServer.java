@@ -49,6 +49,8 @@ public final class RempartServer {
     private final ECKey issuerKey;
     private final String masterKey;
     private EmbeddedPostgres postgres;
+    /** The PostgreSQL run sends mail to a real SMTP server; the H2 run writes .eml files, the default without SMTP. */
+    private com.icegreen.greenmail.util.GreenMail smtp;
     private Process process;
     private int port;
     private Path log;
@@ -74,6 +76,8 @@ public final class RempartServer {
             new java.security.SecureRandom().nextBytes(key);
             masterKey = Base64.getEncoder().encodeToString(key);
             if (postgresql()) {
+                smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(freePort(), "127.0.0.1", "smtp"));
+                smtp.start();
                 postgres = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
                         .setDataDirectory(work.resolve("pgdata")).setCleanDataDirectory(true).start();
             }
@@ -85,6 +89,11 @@ public final class RempartServer {
     /** The server's data directory (its outbox of .eml files when no SMTP server is set). */
     public Path dataDir() {
         return work.resolve("data");
+    }
+
+    /** The SMTP server the service sends to (PostgreSQL runs), or empty when it writes .eml files. */
+    public java.util.Optional<com.icegreen.greenmail.util.GreenMail> smtp() {
+        return java.util.Optional.ofNullable(smtp);
     }
 
     public boolean postgresql() {
@@ -174,6 +183,11 @@ public final class RempartServer {
         // Faster hashing in tests; the benchmark measures the production parameters.
         env.put("REMPART_PASSWORD_ARGON2_MEMORY_KIB", "8192");
         env.put("REMPART_PASSWORD_ARGON2_ITERATIONS", "1");
+        if (smtp != null) {
+            env.put("REMPART_SMTP_HOST", "127.0.0.1");
+            env.put("REMPART_SMTP_PORT", String.valueOf(smtp.getSmtp().getPort()));
+            env.put("REMPART_SMTP_STARTTLS", "false");
+        }
         if (postgresql()) {
             env.put("REMPART_DB_URL", postgres.getJdbcUrl("postgres", "postgres"));
             env.put("REMPART_DB_USER", "postgres");
@@ -226,6 +240,9 @@ public final class RempartServer {
 
     private void stop() {
         stopServer();
+        if (smtp != null) {
+            smtp.stop();
+        }
         if (postgres != null) {
             try {
                 postgres.close();
