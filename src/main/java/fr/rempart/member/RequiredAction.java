@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * in this order. Each action has a handler in the capability that owns it.
  */
 public enum RequiredAction {
-    UPDATE_PASSWORD;
+    UPDATE_PASSWORD, CONFIGURE_TOTP;
 
     public static Set<RequiredAction> parse(String stored) {
         if (stored == null || stored.isBlank()) {

@@ -29,6 +29,11 @@ public class Notices {
         send(member, "mail.password-changed", now(member));
     }
 
+    /** The helpdesk removed the second factor: if the member did not ask for it, they must call. */
+    public void secondFactorReset(Member member) {
+        send(member, "mail.totp-reset", now(member));
+    }
+
     /** The forgotten-password link, valid {@code minutes} minutes, single use. */
     public void passwordResetLink(Member member, String link, long minutes) {
         send(member, "mail.password-reset", link, minutes);

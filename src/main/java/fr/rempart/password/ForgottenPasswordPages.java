@@ -48,6 +48,8 @@ public class ForgottenPasswordPages {
     @Inject
     Pages pages;
     @Inject
+    jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
+    @Inject
     CsrfToken csrf;
     @Context
     HttpHeaders headers;
@@ -97,7 +99,14 @@ public class ForgottenPasswordPages {
         if (member.isEmpty()) {
             return invalidLink();
         }
-        Map<String, List<String>> errors = UpdatePasswordStep.PasswordPage.check(changes, member.get(), form, locale());
+        Map<String, List<String>> errors = new java.util.LinkedHashMap<>(UpdatePasswordStep.PasswordPage.check(changes, member.get(), form, locale()));
+        // ASVS: a reset must not bypass the second factor. The code is checked last, once the rest is right.
+        if (errors.isEmpty() && asksSecondFactor(member.get())) {
+            var result = secondFactor.get().verify(member.get(), form.getFirst("code"), browser.client(request));
+            if (!result.accepted()) {
+                errors.put("code", List.of(Messages.get(locale(), "second-factor.error." + result.outcome().name())));
+            }
+        }
         if (!errors.isEmpty()) {
             return Response.status(400).entity(render(member.get(), token, errors)).build();
         }
@@ -110,9 +119,16 @@ public class ForgottenPasswordPages {
         return Response.seeOther(URI.create("/signin?passwordChanged")).build();
     }
 
+    private boolean asksSecondFactor(Member member) {
+        return secondFactor.stream().anyMatch(f -> f.enrolled(member.id()));
+    }
+
     private String render(Member member, String token, Map<String, List<String>> errors) {
         Map<String, Object> page = model("forgot-password.choose");
         page.put("token", token);
+        page.put("askCode", asksSecondFactor(member));
+        page.put("codeErrors", errors.getOrDefault("code", List.of()));
+        page.put("codeInvalid", errors.containsKey("code"));
         return UpdatePasswordStep.PasswordPage.render(pages, page, locale(), changes.policy().minLength(changes.contextOf(member)),
                 changes.policy().maxLength(), "/password/reset", "forgot-password.choose", "forgot-password.choose-why", errors);
     }

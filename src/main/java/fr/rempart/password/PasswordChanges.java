@@ -45,10 +45,13 @@ public class PasswordChanges {
     SecurityTimeline timeline;
     @Inject
     fr.rempart.notify.Notices notices;
+    @Inject
+    jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);
-        return PasswordContext.of(member, nir, false, history.recent(member.id()));
+        boolean enrolled = secondFactor.stream().anyMatch(f -> f.enrolled(member.id()));
+        return PasswordContext.of(member, nir, enrolled, history.recent(member.id()));
     }
 
     public PasswordPolicy.Verdict check(Member member, String password, Locale locale) {

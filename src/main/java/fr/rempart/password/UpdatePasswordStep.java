@@ -77,6 +77,7 @@ public class UpdatePasswordStep implements RequiredActionStep {
                              String titleKey, String whyKey, Map<String, List<String>> errors) {
             Map<String, Object> model = new HashMap<>(page);
             model.put("title", Messages.get(locale, titleKey));
+            model.putIfAbsent("askCode", false);
             model.put("why", Messages.get(locale, whyKey));
             model.put("action", action);
             model.put("minLength", minLength);

@@ -29,14 +29,21 @@ public interface RequiredActionStep {
     record Context(Member member, WebSession session, ClientInfo client, Locale locale, java.util.Map<String, Object> page) {
     }
 
-    /** Done, or refused with every error of each field (field → messages). */
-    record Submission(boolean done, java.util.Map<String, java.util.List<String>> errors) {
+    /**
+     * Done; or refused with every error of each field (field → messages); or not done yet with a page
+     * to show (a step in several screens, such as recovery codes shown once before going on).
+     */
+    record Submission(boolean done, java.util.Map<String, java.util.List<String>> errors, String page) {
         public static Submission completed() {
-            return new Submission(true, java.util.Map.of());
+            return new Submission(true, java.util.Map.of(), null);
         }
 
         public static Submission refused(java.util.Map<String, java.util.List<String>> errors) {
-            return new Submission(false, errors);
+            return new Submission(false, errors, null);
+        }
+
+        public static Submission show(String page) {
+            return new Submission(false, java.util.Map.of(), page);
         }
     }
 }

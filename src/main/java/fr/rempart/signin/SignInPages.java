@@ -79,6 +79,8 @@ public class SignInPages {
     @Inject
     Instance<RequiredActionStep> steps;
     @Inject
+    Instance<SecondFactor> secondFactor;
+    @Inject
     MetricRegistry metrics;
     @Context
     HttpHeaders headers;
@@ -87,7 +89,58 @@ public class SignInPages {
 
     @GET
     public Response home() {
-        return redirect(browser.current(headers, request).map(s -> s.full() ? "/account" : "/required-actions").orElse("/signin"));
+        return redirect(browser.current(headers, request).map(s -> landing(s.stage())).orElse("/signin"));
+    }
+
+    /** Where a session of this stage belongs. */
+    private static String landing(WebSession.Stage stage) {
+        return switch (stage) {
+            case SECOND_FACTOR -> "/signin/second-factor";
+            case REQUIRED_ACTIONS -> "/required-actions";
+            case FULL -> "/account";
+        };
+    }
+
+    private boolean secondFactorEnrolled(Member member) {
+        return secondFactor.stream().anyMatch(f -> f.enrolled(member.id()));
+    }
+
+    @GET
+    @Path("signin/second-factor")
+    public Response secondFactorPage() {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty() || session.get().stage() != WebSession.Stage.SECOND_FACTOR) {
+            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
+        }
+        return Response.ok(pages.render("second-factor", locale(), model("second_factor_title"))).build();
+    }
+
+    @POST
+    @Path("signin/second-factor")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response secondFactorSubmit(@FormParam("code") String code) {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty() || session.get().stage() != WebSession.Stage.SECOND_FACTOR) {
+            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        SecondFactor.Result result = secondFactor.get().verify(member, code == null || code.length() > 64 ? "" : code, browser.client(request));
+        metrics.counter("rempart.second_factor", new Tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))).inc();
+        if (!result.accepted()) {
+            Map<String, Object> model = model("second_factor_title");
+            model.put("error", Messages.get(locale(), "second-factor.error." + result.outcome().name()));
+            return Response.status(result.outcome() == SecondFactor.Outcome.LOCKED ? 429 : 400)
+                    .entity(pages.render("second-factor", locale(), model)).build();
+        }
+        Set<String> amr = new java.util.LinkedHashSet<>(session.get().amr());
+        amr.add("otp");
+        WebSession.Stage next = member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
+        Optional<String> token = sessions.promote(session.get(), next, amr, browser.client(request));
+        if (token.isEmpty()) {
+            return redirect("/signin");
+        }
+        csrf.renew();
+        return Response.seeOther(URI.create(landing(next))).cookie(browser.sessionCookie(token.get(), request)).build();
     }
 
     @GET
@@ -95,7 +148,7 @@ public class SignInPages {
     public Response signInPage(@QueryParam("signedOut") String signedOut, @QueryParam("passwordChanged") String passwordChanged) {
         Optional<WebSession> session = browser.current(headers, request);
         if (session.isPresent()) {
-            return redirect(session.get().full() ? "/account" : "/required-actions");
+            return redirect(landing(session.get().stage()));
         }
         Map<String, Object> model = model("signin_title");
         model.put("signedOut", signedOut != null);
@@ -123,10 +176,11 @@ public class SignInPages {
         }
         Member member = result.member();
         browser.token(headers, request).ifPresent(sessions::revoke);
-        WebSession.Stage stage = member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
+        WebSession.Stage stage = secondFactorEnrolled(member) ? WebSession.Stage.SECOND_FACTOR
+                : member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
         String token = sessions.create(member.id(), stage, Set.of("pwd"), client);
         csrf.renew();
-        return Response.seeOther(URI.create(stage == WebSession.Stage.FULL ? "/account" : "/required-actions"))
+        return Response.seeOther(URI.create(landing(stage)))
                 .cookie(browser.sessionCookie(token, request), browser.deviceCookie(devices.issue(member.id()), request)).build();
     }
 
@@ -149,12 +203,18 @@ public class SignInPages {
             return redirect("/signin");
         }
         if (!session.get().full()) {
-            return redirect("/required-actions");
+            return redirect(landing(session.get().stage()));
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         Locale locale = locale();
         DateTimeFormatter format = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneId.of("Europe/Paris"));
         Map<String, Object> model = model("account_title");
+        secondFactor.stream().findFirst().map(f -> f.summary(member.id())).ifPresent(summary -> {
+            model.put("secondFactor", summary.enrolled());
+            model.put("secondFactorSince", summary.since() == null ? "" : format.format(summary.since()));
+            model.put("recoveryCodesLeft", summary.recoveryCodesLeft());
+            model.put("recoveryCodesLow", summary.enrolled() && summary.recoveryCodesLeft() <= 3);
+        });
         model.put("name", member.displayName());
         model.put("memberNumber", member.number().value());
         model.put("nir", member.nirMasked());
@@ -171,8 +231,8 @@ public class SignInPages {
     @Path("required-actions")
     public Response requiredActions() {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isEmpty()) {
-            return redirect("/signin");
+        if (session.isEmpty() || session.get().stage() == WebSession.Stage.SECOND_FACTOR) {
+            return redirect(session.map(x -> landing(x.stage())).orElse("/signin"));
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         return next(session.get(), member);
@@ -182,8 +242,8 @@ public class SignInPages {
     @Path("required-actions/{step}")
     public Response stepPage(@PathParam("step") String path) {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isEmpty()) {
-            return redirect("/signin");
+        if (session.isEmpty() || session.get().stage() == WebSession.Stage.SECOND_FACTOR) {
+            return redirect(session.map(x -> landing(x.stage())).orElse("/signin"));
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         RequiredActionStep step = step(path);
@@ -198,8 +258,8 @@ public class SignInPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response stepSubmit(@PathParam("step") String path, MultivaluedMap<String, String> form) {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isEmpty()) {
-            return redirect("/signin");
+        if (session.isEmpty() || session.get().stage() == WebSession.Stage.SECOND_FACTOR) {
+            return redirect(session.map(x -> landing(x.stage())).orElse("/signin"));
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         RequiredActionStep step = step(path);
@@ -208,6 +268,9 @@ public class SignInPages {
         }
         RequiredActionStep.Context context = stepContext(member, session.get());
         RequiredActionStep.Submission submission = step.submit(context, form);
+        if (submission.page() != null) {
+            return Response.ok(submission.page()).build();
+        }
         if (!submission.done()) {
             return Response.status(400).entity(step.render(context, submission)).build();
         }

@@ -164,6 +164,32 @@ class SignInBrowserIT {
     }
 
     @Test
+    void aFlaggedMemberEnrolsTotpInTheBrowserReadingTheKeyFromThePage() {
+        String number = Api.newMemberNumber();
+        String json = Api.member(number, number.toLowerCase() + "@example.org", PASSWORD).strip();
+        json = json.substring(0, json.length() - 1) + ",\"requiredActions\":[\"UPDATE_PASSWORD\",\"CONFIGURE_TOTP\"]}";
+        assertThat(Api.postJson("/api/v1/members", server.token("security-admin"), json).statusCode()).isEqualTo(201);
+        freshBrowser();
+        driver.findElement(By.id("identifier")).sendKeys(number);
+        driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+        // First the new password, then the second factor, then the account.
+        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+        driver.findElement(By.id("newPassword")).sendKeys("le grand héron cendré du marais");
+        driver.findElement(By.id("confirmPassword")).sendKeys("le grand héron cendré du marais", Keys.ENTER);
+        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/configure-totp");
+        assertEveryFieldIsLabelled();
+        assertThat(driver.findElement(By.cssSelector("img[src^='data:image/png']")).getAttribute("alt")).isNotBlank();
+        String secret = driver.findElement(By.id("totp-key")).getText().replace(" ", "");
+        driver.findElement(By.id("code")).sendKeys(TotpIT.oathtool(secret, java.time.Instant.now().getEpochSecond()), Keys.ENTER);
+        assertThat(driver.findElements(By.cssSelector("#recovery-codes li"))).hasSize(10);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(driver.getCurrentUrl()).endsWith("/account");
+        assertThat(driver.findElement(By.id("second-factor-status")).getText()).startsWith("Activée depuis le");
+        assertThat(driver.findElement(By.id("recovery-codes-left")).getText()).isEqualTo("10");
+        assertNoContentSecurityPolicyViolation();
+    }
+
+    @Test
     void theLanguageLinkSwitchesThePagesToEnglish() {
         freshBrowser();
         driver.findElement(By.cssSelector("a[hreflang=en]")).click();

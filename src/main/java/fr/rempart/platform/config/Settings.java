@@ -197,6 +197,19 @@ public class Settings {
         return duration("rempart.password.reset-lifetime", Duration.ofMinutes(30));
     }
 
+    /** TOTP hash: SHA1 (the default, what every authenticator app supports), SHA256 or SHA512. */
+    public String totpAlgorithm() {
+        return string("rempart.totp.algorithm").orElse("SHA1");
+    }
+
+    public int totpDigits() {
+        return integer("rempart.totp.digits", 6);
+    }
+
+    public int totpPeriod() {
+        return integer("rempart.totp.period", 30);
+    }
+
     public int importBatchSize() {
         return integer("rempart.import.batch-size", 500);
     }
@@ -225,6 +238,9 @@ public class Settings {
         deviceCookieLifetime();
         importBatchSize();
         smtpPort();
+        if (!List.of("SHA1", "SHA256", "SHA512").contains(totpAlgorithm()) || (totpDigits() != 6 && totpDigits() != 8) || totpPeriod() < 15) {
+            throw new IllegalStateException("rempart.totp.*: algorithm SHA1, SHA256 or SHA512; 6 or 8 digits; a period of 15 s or more");
+        }
         passwordResetLifetime();
     }
 

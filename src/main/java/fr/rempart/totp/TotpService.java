@@ -1,0 +1,283 @@
+package fr.rempart.totp;
+
+import dev.samstevens.totp.code.HashingAlgorithm;
+import dev.samstevens.totp.exceptions.QrGenerationException;
+import dev.samstevens.totp.qr.QrData;
+import dev.samstevens.totp.qr.ZxingPngQrGenerator;
+import dev.samstevens.totp.secret.DefaultSecretGenerator;
+import dev.samstevens.totp.util.Utils;
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.Notices;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.signin.FailureCounter;
+import fr.rempart.signin.SecondFactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The TOTP second factor: enrolment (160-bit secret, otpauth URI, QR code, activation by a first valid
+ * code), verification where each time step is accepted once (the last accepted step is stored and
+ * moved forward atomically, so a code cannot be replayed, not after a restart, not on another node),
+ * recovery codes (10, shown once, kept as keyed MACs, each used once), and the helpdesk's reset.
+ * Secrets are sealed with AES-GCM under the TOTP data key, itself wrapped by the master key.
+ */
+@ApplicationScoped
+public class TotpService implements SecondFactor {
+
+    public record Enrolment(String secret, String uri, String qrDataUri, String groupedKey) {
+    }
+
+    public static final int RECOVERY_CODES = 10;
+    private static final char[] RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    KeyRing keys;
+    @Inject
+    Settings settings;
+    @Inject
+    FailureCounter failures;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    SecurityTimeline timeline;
+    @Inject
+    MemberService members;
+    @Inject
+    Notices notices;
+
+    /** A new secret for the member, not active until {@link #confirm} receives a valid code. */
+    public Enrolment startEnrolment(Member member) {
+        String secret = new DefaultSecretGenerator(32).generate(); // 32 base32 characters = 160 bits
+        Instant now = Instant.now();
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from totp_credential where member_id = ? and confirmed = false", member.id().value());
+            Jdbc.execute(c, "insert into totp_credential (member_id, secret, algorithm, digits, period, confirmed, created_at, last_step) "
+                            + "select ?, ?, ?, ?, ?, false, ?, -1 where not exists (select 1 from totp_credential where member_id = ?)",
+                    member.id().value(), seal(member.id(), secret), settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod(), now,
+                    member.id().value());
+            return null;
+        });
+        return pending(member).orElseThrow(() -> new IllegalStateException("A second factor is already active"));
+    }
+
+    /** The enrolment in progress (secret not yet confirmed), to show it again. */
+    public Optional<Enrolment> pending(Member member) {
+        return credential(member.id()).filter(c -> !c.confirmed()).map(c -> enrolment(member, c.secret()));
+    }
+
+    /**
+     * Activates the pending secret with a first valid code, and returns the recovery codes to show
+     * once. Of two concurrent confirmations only one succeeds; a second gets empty.
+     */
+    public Optional<List<String>> confirm(Member member, String code, ClientInfo client) {
+        Optional<Credential> pending = credential(member.id()).filter(c -> !c.confirmed());
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        Credential credential = pending.get();
+        OptionalLong step = codes(credential).matchingStep(credential.secret(), normalise(code), Instant.now().getEpochSecond());
+        if (step.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "update totp_credential set confirmed = true, confirmed_at = ?, last_step = ? where member_id = ? and confirmed = false",
+                    Instant.now(), step.getAsLong(), member.id().value()) != 1) {
+                return Optional.<List<String>>empty();
+            }
+            List<String> recovery = replaceRecoveryCodes(member.id());
+            audit.record(Actor.member(member.number().value()), "totp.enrolled", member.number().value(), null, "ip=" + client.address());
+            timeline.record(member.id(), "totp.enrolled", client.address(), null);
+            if (member.requiredActions().contains(RequiredAction.CONFIGURE_TOTP)) {
+                members.completeRequiredAction(member.id(), RequiredAction.CONFIGURE_TOTP, Actor.member(member.number().value()));
+            }
+            return Optional.of(recovery);
+        });
+    }
+
+    @Override
+    public boolean enrolled(MemberId member) {
+        return credential(member).map(Credential::confirmed).orElse(false);
+    }
+
+    @Override
+    public Result verify(Member member, String typed, ClientInfo client) {
+        Optional<Credential> found = credential(member.id()).filter(Credential::confirmed);
+        if (found.isEmpty()) {
+            return new Result(Outcome.NOT_ENROLLED, 0);
+        }
+        Credential credential = found.get();
+        String code = normalise(typed);
+        boolean totp = code.matches("\\d{" + credential.digits() + "}");
+        boolean recovery = code.matches("[A-Z2-9]{10}");
+        if (!totp && !recovery) {
+            return new Result(Outcome.MALFORMED, 0);
+        }
+        String scope = "otp:" + member.id().value();
+        if (!failures.tryAttempt(scope)) {
+            timeline.record(member.id(), "otp.refused-locked", client.address(), null);
+            return new Result(Outcome.LOCKED, 0);
+        }
+        String number = member.number().value();
+        if (recovery) {
+            boolean used = jdbc.update("update recovery_code set used_at = ? where member_id = ? and code_mac = ? and used_at is null",
+                    Instant.now(), member.id().value(), recoveryMac(code)) == 1;
+            if (!used) {
+                audit.record(Actor.member(number), "otp.failed", number, null, "recovery code; ip=" + client.address());
+                timeline.record(member.id(), "otp.failed", client.address(), null);
+                return new Result(Outcome.INVALID, 0);
+            }
+            failures.reset(scope);
+            int left = recoveryCodesLeft(member.id());
+            audit.record(Actor.member(number), "otp.recovery-code-used", number, null, "left=" + left + " ip=" + client.address());
+            timeline.record(member.id(), "otp.recovery-code-used", client.address(), String.valueOf(left));
+            return new Result(Outcome.RECOVERY_ACCEPTED, left);
+        }
+        OptionalLong step = codes(credential).matchingStep(credential.secret(), code, Instant.now().getEpochSecond());
+        if (step.isEmpty()) {
+            audit.record(Actor.member(number), "otp.failed", number, null, "ip=" + client.address());
+            timeline.record(member.id(), "otp.failed", client.address(), null);
+            return new Result(Outcome.INVALID, 0);
+        }
+        // The step moves forward only if no later or equal step was accepted: a replay finds no row to update.
+        boolean fresh = jdbc.update("update totp_credential set last_step = ? where member_id = ? and confirmed = true and last_step < ?",
+                step.getAsLong(), member.id().value(), step.getAsLong()) == 1;
+        if (!fresh) {
+            audit.record(Actor.member(number), "otp.replayed", number, null, "step=" + step.getAsLong() + " ip=" + client.address());
+            timeline.record(member.id(), "otp.replayed", client.address(), null);
+            return new Result(Outcome.REPLAYED, 0);
+        }
+        failures.reset(scope);
+        return new Result(Outcome.ACCEPTED, 0);
+    }
+
+    /** Replaces the recovery codes (the old ones stop working) and returns the new ones, to show once. */
+    public List<String> regenerateRecoveryCodes(Member member, ClientInfo client) {
+        return jdbc.transaction(c -> {
+            List<String> codes = replaceRecoveryCodes(member.id());
+            audit.record(Actor.member(member.number().value()), "otp.recovery-codes-regenerated", member.number().value(), null, "ip=" + client.address());
+            timeline.record(member.id(), "otp.recovery-codes-regenerated", client.address(), null);
+            return codes;
+        });
+    }
+
+    @Override
+    public Summary summary(MemberId member) {
+        Optional<Credential> credential = credential(member).filter(Credential::confirmed);
+        return new Summary(credential.isPresent(), credential.map(Credential::confirmedAt).orElse(null), recoveryCodesLeft(member));
+    }
+
+    public int recoveryCodesLeft(MemberId member) {
+        return jdbc.one("select count(*) from recovery_code where member_id = ? and used_at is null", r -> r.getInt(1), member.value()).orElse(0);
+    }
+
+    /**
+     * The helpdesk's hook: removes the second factor and its recovery codes, requires a new
+     * enrolment at the next sign-in, and tells the member by e-mail.
+     */
+    public void reset(Member member, Actor actor, String reason) {
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from totp_credential where member_id = ?", member.id().value());
+            Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.id().value());
+            members.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, reason);
+            audit.record(actor, "totp.reset", member.number().value(), reason, null);
+            timeline.record(member.id(), "totp.reset", null, null);
+            notices.secondFactorReset(member);
+            return null;
+        });
+    }
+
+    /** Typed codes may carry spaces or dashes ("123 456", "ABCDE-FGHJK"); case does not matter. */
+    static String normalise(String code) {
+        return code == null ? "" : code.replaceAll("[\\s\\-]", "").toUpperCase(Locale.ROOT);
+    }
+
+    private List<String> replaceRecoveryCodes(MemberId member) {
+        List<String> codes = new ArrayList<>();
+        Instant now = Instant.now();
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.value());
+            while (codes.size() < RECOVERY_CODES) {
+                char[] raw = new char[10];
+                for (int i = 0; i < raw.length; i++) {
+                    raw[i] = RECOVERY_ALPHABET[RANDOM.nextInt(RECOVERY_ALPHABET.length)];
+                }
+                String code = new String(raw);
+                if (!codes.contains(code)) {
+                    codes.add(code);
+                    Jdbc.execute(c, "insert into recovery_code (member_id, code_mac, created_at) values (?, ?, ?)", member.value(), recoveryMac(code), now);
+                }
+            }
+            return null;
+        });
+        return codes.stream().map(code -> code.substring(0, 5) + "-" + code.substring(5)).toList();
+    }
+
+    private String recoveryMac(String normalisedCode) {
+        return keys.macHex(KeyRing.Purpose.RECOVERY_CODE, normalisedCode);
+    }
+
+    private Enrolment enrolment(Member member, String secret) {
+        String label = settings.mutualName() + ":" + member.number().value();
+        QrData data = new QrData.Builder().label(label).secret(secret).issuer(settings.mutualName())
+                .algorithm(HashingAlgorithm.valueOf(settings.totpAlgorithm())).digits(settings.totpDigits()).period(settings.totpPeriod()).build();
+        String qr;
+        try {
+            ZxingPngQrGenerator generator = new ZxingPngQrGenerator();
+            generator.setImageSize(240);
+            qr = Utils.getDataUriForImage(generator.generate(data), generator.getImageMimeType());
+        } catch (QrGenerationException e) {
+            throw new IllegalStateException("Cannot draw the QR code", e);
+        }
+        StringBuilder grouped = new StringBuilder();
+        for (int i = 0; i < secret.length(); i += 4) {
+            grouped.append(i == 0 ? "" : " ").append(secret, i, Math.min(i + 4, secret.length()));
+        }
+        return new Enrolment(secret, data.getUri(), qr, grouped.toString());
+    }
+
+    private record Credential(String secret, String algorithm, int digits, int period, boolean confirmed, Instant confirmedAt) {
+    }
+
+    private Optional<Credential> credential(MemberId member) {
+        return jdbc.one("select secret, algorithm, digits, period, confirmed, confirmed_at from totp_credential where member_id = ?",
+                r -> new Credential(open(member, r.getBytes("secret")), r.getString("algorithm"), r.getInt("digits"), r.getInt("period"),
+                        r.getBoolean("confirmed"), Jdbc.instant(r, "confirmed_at")), member.value());
+    }
+
+    private static TotpCodes codes(Credential credential) {
+        return new TotpCodes(credential.algorithm(), credential.digits(), credential.period());
+    }
+
+    private byte[] seal(MemberId member, String secret) {
+        return keys.seal(KeyRing.Purpose.TOTP, secret.getBytes(StandardCharsets.US_ASCII), context(member));
+    }
+
+    private String open(MemberId member, byte[] sealed) {
+        return new String(keys.open(sealed, context(member)), StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] context(MemberId member) {
+        return ("totp-secret:" + member.value()).getBytes(StandardCharsets.US_ASCII);
+    }
+}
