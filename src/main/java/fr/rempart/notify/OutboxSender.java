@@ -89,7 +89,8 @@ public class OutboxSender {
                     mime.writeTo(out);
                 }
             }
-            jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null where id = ?", Instant.now(),
+            // Once sent, the body (which may hold a one-time link) is not kept in the database.
+            jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),
                     message.attempts() + 1, message.id());
         } catch (MessagingException | IOException | RuntimeException e) {
             int attempts = message.attempts() + 1;

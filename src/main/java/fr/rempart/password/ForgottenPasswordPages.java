@@ -48,6 +48,8 @@ public class ForgottenPasswordPages {
     @Inject
     Pages pages;
     @Inject
+    fr.rempart.platform.config.Settings settings;
+    @Inject
     jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
     @Inject
     CsrfToken csrf;
@@ -77,6 +79,7 @@ public class ForgottenPasswordPages {
         }
         Map<String, Object> model = model("forgot-password.title");
         model.put("sent", true);
+        model.put("sentMessage", Messages.get(locale(), "forgot-password.sent", settings.passwordResetLifetime().toMinutes()));
         return Response.ok(pages.render("forgot-password", locale(), model)).build();
     }
 

@@ -26,6 +26,8 @@ import java.util.Optional;
 public class PasswordChanges {
 
     @Inject
+    fr.rempart.platform.db.Jdbc jdbc;
+    @Inject
     PasswordPolicy policy;
     @Inject
     PasswordHasher hasher;
@@ -69,7 +71,16 @@ public class PasswordChanges {
      * session of the member ends.
      */
     public void change(Member member, String password, WebSession keep, ClientInfo client, String why) {
-        credentials.store(member.id(), hasher.hash(password));
+        String hash = hasher.hash(password);
+        // One transaction: the new password, its history, the sessions ended, the audit entry and the notice, or none of them.
+        jdbc.transaction(c -> {
+            apply(member, password, hash, keep, client, why);
+            return null;
+        });
+    }
+
+    private void apply(Member member, String password, String hash, WebSession keep, ClientInfo client, String why) {
+        credentials.store(member.id(), hash);
         history.record(member.id(), password);
         if (keep != null) {
             sessions.revokeOthers(member.id(), keep);

@@ -85,6 +85,10 @@ public class PasswordResets {
     public boolean consume(String token, Member member) {
         boolean used = jdbc.update("update password_reset set used_at = ? where token_hash = ? and used_at is null and expires_at > ?",
                 Instant.now(), hash(token), Instant.now()) == 1;
+        if (used) {
+            // Any other link still pending for the member dies with this one.
+            jdbc.update("update password_reset set used_at = ? where member_id = ? and used_at is null", Instant.now(), member.id().value());
+        }
         if (used && member.requiredActions().contains(RequiredAction.UPDATE_PASSWORD)) {
             memberService.completeRequiredAction(member.id(), RequiredAction.UPDATE_PASSWORD, Actor.member(member.number().value()));
         }

@@ -153,11 +153,12 @@ public final class RempartServer {
             log = work.resolve("payara-" + port + ".log");
             Path preboot = work.resolve("preboot.asadmin");
             Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n");
+            // A fresh Payara root per start: a reused one redeploys the previous run's application beside ours.
             ProcessBuilder builder = new ProcessBuilder("java", "-Xmx768m", "-Dhazelcast.socket.bind.any=false",
                     "-jar", System.getProperty("rempart.it.payara", "target/payara-micro.jar"),
                     "--deploy", System.getProperty("rempart.it.war", "target/ROOT.war"), "--contextroot", "/",
                     "--port", String.valueOf(port), "--nocluster", "--interfaces", "127.0.0.1",
-                    "--rootdir", work.resolve("payara").toString(), "--prebootcommandfile", preboot.toString())
+                    "--rootdir", work.resolve("payara-" + port).toString(), "--prebootcommandfile", preboot.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment());
             process = builder.start();
@@ -206,7 +207,10 @@ public final class RempartServer {
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                // Readiness can be UP a moment before the web module serves its pages: wait for both.
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")
+                        && client.send(HttpRequest.newBuilder(uri("/signin")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {

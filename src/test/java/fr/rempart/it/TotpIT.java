@@ -39,6 +39,29 @@ class TotpIT {
         return r.headers().firstValue("Location").orElse("");
     }
 
+    /** Two browsers at the second-factor step send the same code together; returns how many got in. */
+    private int concurrently(String number, String code) {
+        List<FormClient> browsers = List.of(new FormClient(server), new FormClient(server));
+        for (FormClient b : browsers) {
+            assertThat(location(b.signIn(number, PASSWORD))).endsWith("/signin/second-factor");
+            b.get("/signin/second-factor");
+        }
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<Integer>> answers = browsers.stream().map(b -> {
+            String csrf = b.csrf().orElseThrow();
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return b.post("/signin/second-factor", Map.of("code", code), csrf).statusCode();
+            });
+        }).toList();
+        start.countDown();
+        return (int) answers.stream().map(java.util.concurrent.CompletableFuture::join).filter(status -> status == 303).count();
+    }
+
     @Test
     void totpCodeIsAcceptedOnlyOnceAndRecoveryCodesWorkOnce() {
         String number = Api.newMemberNumber();
@@ -99,6 +122,10 @@ class TotpIT {
         fourth.signIn(number, PASSWORD);
         fourth.get("/signin/second-factor");
         assertThat(fourth.post("/signin/second-factor", Map.of("code", recovery.get(0)), fourth.csrf().orElseThrow()).statusCode()).isEqualTo(400);
+
+        // The same recovery code, or the same fresh code, sent twice at the same instant: one success only.
+        assertThat(concurrently(number, recovery.get(1))).isEqualTo(1);
+        assertThat(concurrently(number, oathtool(secret, Instant.now().getEpochSecond() + 60))).isLessThanOrEqualTo(1);
 
         // Still refused after a restart: the accepted step is in the database, not in memory.
         server.restart();

@@ -82,7 +82,8 @@ public final class PersonalDataRule implements Rule {
         if (whole.length() >= MIN_WORD) {
             add(kind, whole);
         }
-        for (String part : Normalizer.normalize(value, Normalizer.Form.NFKD).split("[^\\p{L}\\p{N}]+")) {
+        // Split on separators before folding, so "Lefèvre" stays one word.
+        for (String part : Normalizer.normalize(value, Normalizer.Form.NFC).split("[^\\p{L}\\p{M}\\p{N}]+")) {
             String p = fold(part);
             if (p.length() >= MIN_WORD) {
                 add(kind, p);

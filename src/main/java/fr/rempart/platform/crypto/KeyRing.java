@@ -102,6 +102,30 @@ public class KeyRing {
         return HexFormat.of().formatHex(mac(purpose, data.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Re-wraps every data key under a new master key, in one transaction; the data itself is not
+     * touched. Running nodes keep working (they hold the unwrapped data keys), nodes started from now
+     * on need the new key: rotation without downtime.
+     */
+    public int rewrap(String newMasterKeyBase64) {
+        SecretKey next = decode(newMasterKeyBase64);
+        return jdbc.transaction(c -> {
+            var rows = new java.util.ArrayList<Object[]>();
+            try (var s = c.prepareStatement("select id, purpose, wrapped from data_key order by id for update"); var r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new Object[]{r.getInt(1), r.getString(2), r.getBytes(3)});
+                }
+            }
+            for (Object[] row : rows) {
+                int id = (int) row[0];
+                Purpose purpose = Purpose.valueOf((String) row[1]);
+                byte[] raw = Aead.open(master, (byte[]) row[2], wrapContext(id, purpose));
+                Jdbc.execute(c, "update data_key set wrapped = ? where id = ?", Aead.seal(next, raw, wrapContext(id, purpose)), id);
+            }
+            return rows.size();
+        });
+    }
+
     private boolean load(Purpose purpose) {
         var rows = jdbc.list("select id, wrapped from data_key where purpose = ? order by generation",
                 r -> Map.entry(r.getInt("id"), r.getBytes("wrapped")), purpose.name());
@@ -154,14 +178,18 @@ public class KeyRing {
             }
             encoded = localMasterKey(settings.dataDir().resolve("master.key"));
         }
+        return decode(encoded);
+    }
+
+    private static SecretKey decode(String encoded) {
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(encoded);
+            raw = Base64.getDecoder().decode(encoded.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("rempart.crypto.master-key is not valid base64");
+            throw new IllegalStateException("a master key must be valid base64");
         }
         if (raw.length != 32) {
-            throw new IllegalStateException("rempart.crypto.master-key must be 32 bytes (256 bits), base64-encoded");
+            throw new IllegalStateException("a master key must be 32 bytes (256 bits), base64-encoded");
         }
         return new SecretKeySpec(raw, "AES");
     }
