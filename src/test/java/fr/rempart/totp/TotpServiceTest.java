@@ -1,0 +1,171 @@
+package fr.rempart.totp;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.Notices;
+import fr.rempart.notify.Outbox;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.signin.FailureCounter;
+import fr.rempart.signin.SecondFactor;
+import fr.rempart.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** TotpService against the real schema (H2 file database): concurrency, recovery codes, the helpdesk reset. */
+class TotpServiceTest {
+
+    private static final ClientInfo CLIENT = new ClientInfo("192.0.2.9", false, "test");
+    private TestDatabase db;
+    private TotpService totp;
+    private MemberRepository repository;
+
+    @BeforeEach
+    void wire() throws Exception {
+        db = new TestDatabase();
+        repository = new MemberRepository(db.jdbc);
+        AuditTrail audit = new AuditTrail(db.keys, db.jdbc);
+        SecurityTimeline timeline = new SecurityTimeline(db.jdbc);
+        totp = new TotpService();
+        totp.jdbc = db.jdbc;
+        totp.keys = db.keys;
+        totp.settings = db.settings;
+        totp.failures = new FailureCounter(db.jdbc, db.settings);
+        totp.audit = audit;
+        totp.timeline = timeline;
+        totp.members = new MemberService(db.jdbc, repository, null, null, null, null, null, audit, timeline);
+        Notices notices = new Notices();
+        setField(notices, "outbox", new Outbox(db.jdbc));
+        setField(notices, "settings", db.settings);
+        totp.notices = notices;
+    }
+
+    private static void setField(Object target, String name, Object value) throws Exception {
+        var field = target.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        field.set(target, value);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private Member member() {
+        MemberId id = db.insertMember();
+        db.jdbc.update("update member set email = 'totp@example.org', email_key = 'totp@example.org' where id = ?", id.value());
+        return repository.byId(id).orElseThrow();
+    }
+
+    private String codeNow(TotpService.Enrolment enrolment, long offsetSteps) {
+        TotpCodes codes = new TotpCodes("SHA1", 6, 30);
+        return codes.code(enrolment.secret(), codes.step(Instant.now().getEpochSecond()) + offsetSteps);
+    }
+
+    private static <T> List<T> together(int n, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return task.call();
+            }));
+        }
+        start.countDown();
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : futures) {
+            results.add(f.get());
+        }
+        pool.shutdown();
+        return results;
+    }
+
+    @Test
+    void twoConcurrentConfirmationsActivateOnceAndIssueOneSetOfCodes() throws Exception {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        String code = codeNow(enrolment, 0);
+        List<Optional<List<String>>> results = together(4, () -> totp.confirm(member, code, CLIENT));
+        assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+        assertThat(totp.summary(member.id())).satisfies(s -> {
+            assertThat(s.enrolled()).isTrue();
+            assertThat(s.recoveryCodesLeft()).isEqualTo(10);
+        });
+        assertThat(totp.confirm(member, codeNow(enrolment, 1), CLIENT)).as("confirmed twice").isEmpty();
+    }
+
+    @Test
+    void aRecoveryCodeUsedTwiceAtTheSameInstantSucceedsOnce() throws Exception {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        List<String> codes = totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        List<SecondFactor.Result> results = together(4, () -> totp.verify(member, codes.get(3), CLIENT));
+        assertThat(results.stream().filter(SecondFactor.Result::accepted).count()).isEqualTo(1);
+        assertThat(totp.recoveryCodesLeft(member.id())).isEqualTo(9);
+    }
+
+    @Test
+    void theSameCodeSentTogetherIsAcceptedOnce() throws Exception {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        totp.confirm(member, codeNow(enrolment, -1), CLIENT).orElseThrow();
+        String next = codeNow(enrolment, 1);
+        List<SecondFactor.Result> results = together(4, () -> totp.verify(member, next, CLIENT));
+        assertThat(results.stream().filter(SecondFactor.Result::accepted).count()).isEqualTo(1);
+        assertThat(results).extracting(SecondFactor.Result::outcome).contains(SecondFactor.Outcome.REPLAYED);
+    }
+
+    @Test
+    void wrongCodesLockTheSecondFactorProgressively() {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        List<SecondFactor.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            outcomes.add(totp.verify(member, "000000", CLIENT).outcome());
+        }
+        assertThat(outcomes).contains(SecondFactor.Outcome.LOCKED);
+        assertThat(totp.verify(member, codeNow(enrolment, 1), CLIENT).outcome()).isEqualTo(SecondFactor.Outcome.LOCKED);
+    }
+
+    @Test
+    void theSecretIsSealedAtRest() {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        byte[] stored = db.jdbc.one("select secret from totp_credential where member_id = ?", r -> r.getBytes(1), member.id().value()).orElseThrow();
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(enrolment.secret());
+        assertThat(enrolment.uri()).startsWith("otpauth://totp/").contains("secret=" + enrolment.secret()).contains("issuer=");
+    }
+
+    @Test
+    void theHelpdeskResetRemovesTheFactorRequiresANewEnrolmentAndTellsTheMember() {
+        Member member = member();
+        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        totp.reset(member, new Actor("staff", "agent-7"), "lost phone, identity checked by one-time code");
+        assertThat(totp.enrolled(member.id())).isFalse();
+        assertThat(totp.recoveryCodesLeft(member.id())).isZero();
+        assertThat(repository.byId(member.id()).orElseThrow().requiredActions()).contains(RequiredAction.CONFIGURE_TOTP);
+        assertThat(db.jdbc.list("select action from audit_event order by seq", r -> r.getString(1))).contains("totp.reset");
+        assertThat(db.jdbc.list("select recipient from outbox_message", r -> r.getString(1))).containsExactly("totp@example.org");
+    }
+}
