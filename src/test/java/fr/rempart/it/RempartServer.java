@@ -26,6 +26,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
@@ -44,7 +45,9 @@ public final class RempartServer {
     public static final String ISSUER = "https://issuer.test.invalid";
     private static RempartServer instance;
 
-    private final String db = System.getProperty("rempart.it.db", "postgresql");
+    private final String db;
+    private final Map<String, String> overrides;
+    private final List<String> jvmOptions;
     private final Path work;
     private final ECKey issuerKey;
     private final String masterKey;
@@ -57,7 +60,7 @@ public final class RempartServer {
 
     public static synchronized RempartServer get() {
         if (instance == null) {
-            instance = new RempartServer();
+            instance = new RempartServer(System.getProperty("rempart.it.db", "postgresql"), Map.of(), List.of());
             // Registered before the start: a server that never gets ready is stopped too.
             Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
             instance.start();
@@ -65,7 +68,28 @@ public final class RempartServer {
         return instance;
     }
 
-    private RempartServer() {
+    /**
+     * A server of its own, apart from the one the tests share (benchmarks): on {@code db}
+     * ("postgresql" or "h2"), with these environment variables over the test ones and these JVM
+     * options after the defaults (a later {@code -Xmx} wins). One at a time per {@code db}: they share
+     * the work directory. Stopped by {@link #close()}, or when the JVM ends.
+     */
+    public static RempartServer start(String db, Map<String, String> overrides, List<String> jvmOptions) {
+        RempartServer server = new RempartServer(db, overrides, jvmOptions);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        server.start();
+        return server;
+    }
+
+    /** Stops a server from {@link #start(String, Map, List)}, its database and its SMTP server. */
+    public void close() {
+        stop();
+    }
+
+    private RempartServer(String db, Map<String, String> overrides, List<String> jvmOptions) {
+        this.db = db;
+        this.overrides = Map.copyOf(overrides);
+        this.jvmOptions = List.copyOf(jvmOptions);
         try {
             work = Path.of(System.getProperty("rempart.it.work", "target/it")).resolve(db).toAbsolutePath();
             deleteTree(work);
@@ -154,11 +178,13 @@ public final class RempartServer {
             Path preboot = work.resolve("preboot.asadmin");
             Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n");
             // A fresh Payara root per start: a reused one redeploys the previous run's application beside ours.
-            ProcessBuilder builder = new ProcessBuilder("java", "-Xmx768m", "-Dhazelcast.socket.bind.any=false",
-                    "-jar", System.getProperty("rempart.it.payara", "target/payara-micro.jar"),
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx768m", "-Dhazelcast.socket.bind.any=false"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", System.getProperty("rempart.it.payara", "target/payara-micro.jar"),
                     "--deploy", System.getProperty("rempart.it.war", "target/ROOT.war"), "--contextroot", "/",
                     "--port", String.valueOf(port), "--nocluster", "--interfaces", "127.0.0.1",
-                    "--rootdir", work.resolve("payara-" + port).toString(), "--prebootcommandfile", preboot.toString())
+                    "--rootdir", work.resolve("payara-" + port).toString(), "--prebootcommandfile", preboot.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment());
             process = builder.start();
@@ -194,6 +220,7 @@ public final class RempartServer {
             env.put("REMPART_DB_USER", "postgres");
             env.put("REMPART_DB_PASSWORD", "postgres");
         }
+        env.putAll(overrides);
         return env;
     }
 
