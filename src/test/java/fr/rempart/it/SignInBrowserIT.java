@@ -122,6 +122,7 @@ class SignInBrowserIT {
 
         driver.findElement(By.id("newPassword")).sendKeys("trop court");
         driver.findElement(By.id("confirmPassword")).sendKeys("trop court", Keys.ENTER);
+        awaitErrorsOf("newPassword");
         WebElement field = driver.findElement(By.id("newPassword"));
         assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(field.getAttribute("aria-describedby")).contains("newPassword-error");
@@ -151,6 +152,7 @@ class SignInBrowserIT {
         assertThat(driver.findElement(By.id("strength")).getText()).contains("très faible").contains("fuites de données");
 
         driver.findElement(By.id("confirmPassword")).sendKeys("password", Keys.ENTER);
+        awaitErrorsOf("newPassword");
         List<WebElement> broken = driver.findElements(By.cssSelector("#newPassword-error li"));
         assertThat(broken).hasSizeGreaterThanOrEqualTo(3);
         assertThat(broken).extracting(WebElement::getText).anyMatch(t -> t.contains("au moins 15 caractères"))
@@ -159,6 +161,8 @@ class SignInBrowserIT {
 
         driver.findElement(By.id("newPassword")).sendKeys("Lefevre-Dupont sous la pluie");
         driver.findElement(By.id("confirmPassword")).sendKeys("Lefevre-Dupont sous la pluie", Keys.ENTER);
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.id("newPassword-error")).stream().anyMatch(e -> e.getText().contains("votre nom")));
         assertThat(driver.findElement(By.id("newPassword-error")).getText()).contains("votre nom");
         assertNoContentSecurityPolicyViolation();
     }
@@ -197,6 +201,12 @@ class SignInBrowserIT {
         assertThat(driver.findElement(By.cssSelector("label[for=identifier]")).getText()).startsWith("Identifier");
         assertEveryFieldIsLabelled();
         driver.get(server.baseUrl() + "/lang/fr?return=/signin");
+    }
+
+    /** A form submitted with Enter: wait for the answer page to show the field's errors. */
+    private void awaitErrorsOf(String field) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.cssSelector("#" + field + "-error li")).isEmpty());
     }
 
     private void assertEveryFieldIsLabelled() {
