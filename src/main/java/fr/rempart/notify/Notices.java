@@ -34,6 +34,11 @@ public class Notices {
         send(member, "mail.totp-reset", now(member));
     }
 
+    /** A second-factor code already used was typed again: perhaps phished, so the member is warned. */
+    public void codeReplayed(Member member) {
+        send(member, "mail.otp-replayed", now(member));
+    }
+
     /** The forgotten-password link, valid {@code minutes} minutes, single use. */
     public void passwordResetLink(Member member, String link, long minutes) {
         send(member, "mail.password-reset", link, minutes);

@@ -165,6 +165,8 @@ public class TotpService implements SecondFactor {
         if (!fresh) {
             audit.record(Actor.member(number), "otp.replayed", number, null, "step=" + step.getAsLong() + " ip=" + client.address());
             timeline.record(member.id(), "otp.replayed", client.address(), null);
+            // A replayed code may be a phished one: the member hears of it by e-mail, not only the person typing.
+            notices.codeReplayed(member);
             return new Result(Outcome.REPLAYED, 0);
         }
         failures.reset(scope);
@@ -192,13 +194,14 @@ public class TotpService implements SecondFactor {
     }
 
     /**
-     * The helpdesk's hook: removes the second factor and its recovery codes, requires a new
-     * enrolment at the next sign-in, and tells the member by e-mail.
+     * The helpdesk's hook: removes the second factor and its recovery codes, ends the member's
+     * sessions, requires a new enrolment at the next sign-in, and tells the member by e-mail.
      */
     public void reset(Member member, Actor actor, String reason) {
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from totp_credential where member_id = ?", member.id().value());
             Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.id().value());
+            Jdbc.execute(c, "delete from web_session where member_id = ?", member.id().value());
             members.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, reason);
             audit.record(actor, "totp.reset", member.number().value(), reason, null);
             timeline.record(member.id(), "totp.reset", null, null);

@@ -132,6 +132,9 @@ class TotpServiceTest {
         List<SecondFactor.Result> results = together(4, () -> totp.verify(member, next, CLIENT));
         assertThat(results.stream().filter(SecondFactor.Result::accepted).count()).isEqualTo(1);
         assertThat(results).extracting(SecondFactor.Result::outcome).contains(SecondFactor.Outcome.REPLAYED);
+        // The member is warned by e-mail of each replay, not only the person typing.
+        assertThat(db.jdbc.list("select subject from outbox_message", r -> r.getString(1))).isNotEmpty()
+                .allMatch(subject -> subject.contains("déjà utilisé"));
     }
 
     @Test
