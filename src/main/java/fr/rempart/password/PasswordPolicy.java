@@ -3,6 +3,7 @@ package fr.rempart.password;
 import fr.rempart.password.corpus.PwnedPasswords;
 import fr.rempart.password.policy.AzertySequenceData;
 import fr.rempart.password.policy.BreachedPasswordRule;
+import fr.rempart.password.policy.CommonPasswordRule;
 import fr.rempart.password.policy.GuessabilityRule;
 import fr.rempart.password.policy.HistoryRule;
 import fr.rempart.password.policy.PasswordContext;
@@ -23,7 +24,6 @@ import org.passay.dictionary.sort.ArraysSort;
 import org.passay.rule.CharacterCharacteristicsRule;
 import org.passay.rule.CharacterRule;
 import org.passay.rule.DictionaryRule;
-import org.passay.rule.DictionarySubstringRule;
 import org.passay.rule.IllegalSequenceRule;
 import org.passay.rule.LengthRule;
 import org.passay.rule.RepeatCharactersRule;
@@ -188,7 +188,7 @@ public class PasswordPolicy {
         rules.add(new IllegalSequenceRule(AzertySequenceData.ROWS, 5, false));
         rules.add(new RepeatCharactersRule(4, 1));
         rules.add(new DictionaryRule(Dictionaries.WHOLE));
-        rules.add(new DictionarySubstringRule(Dictionaries.COMMON_PASSWORDS));
+        rules.add(new CommonPasswordRule(Dictionaries.COMMON_PASSWORDS));
         return List.copyOf(rules);
     }
 
@@ -214,7 +214,7 @@ public class PasswordPolicy {
         static final WordListDictionary WHOLE = dictionary(load("dictionaries/passwords.txt", 1, Integer.MAX_VALUE),
                 load("dictionaries/english.txt", 3, Integer.MAX_VALUE), load("dictionaries/french-common-words.txt", 3, Integer.MAX_VALUE));
         /** Refused anywhere inside: the 1,000 most common passwords of 8 characters or more ("motdepasse", "azertyuiop"). */
-        static final WordListDictionary COMMON_PASSWORDS = dictionary(load("dictionaries/passwords.txt", 8, 1000));
+        static final List<String> COMMON_PASSWORDS = load("dictionaries/passwords.txt", 8, 1000);
 
         @SafeVarargs
         private static WordListDictionary dictionary(List<String>... lists) {

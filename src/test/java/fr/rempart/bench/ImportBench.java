@@ -41,8 +41,15 @@ public final class ImportBench {
         Files.createDirectories(work);
         Path out = work.resolve("import-results.txt");
         Files.deleteIfExists(out);
-        new ImportBench(out).run(work);
-        System.exit(0);
+        int status = 0;
+        try {
+            new ImportBench(out).run(work);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // Ends the JVM even after a failure (the server, PostgreSQL and SMTP threads would keep it up); the hooks stop them.
+        System.exit(status);
     }
 
     private void say(String line) {

@@ -38,14 +38,14 @@ import java.util.stream.Collectors;
  * request path runs compiled, and at a dozen sign-ins a second that takes too long. So the server
  * first serves {@code bench.warmup} seconds of cheap failed sign-ins — a wrong password for members
  * whose stored hash is a legacy PBKDF2 with 1 iteration: the same pages, filters, lookups, counters,
- * timeline and audit, and no Argon2 — then 60 s of real sign-ins, before anything is counted. (Not
- * cheap Argon2 hashes: Argon2 code compiled on tiny hashes ran the real ones at half speed for minutes.)
+ * timeline and audit, and no Argon2 (its code is to be compiled on the real hashes) — then 60 s of
+ * real sign-ins, before anything is counted.
  * The JIT and GC CPU of each window is reported, so what remains of the warm-up shows.
  * <p>
  * The server runs twice: with the heap the tests give it ({@code -Xmx768m}, grown on demand, "grow")
  * and with all of it committed from the start ({@code -Xms768m}, "fixed", as this benchmark's own JVM).
- * Each Argon2id verification allocates 19 MiB, so young collections come with nearly every hash and
- * the heap's sizing shows in the rate. A GC log of the server gives the collections of each window.
+ * Each Argon2id verification allocates 19 MiB, so young collections come every few sign-ins and the
+ * heap's sizing may show in the rate. A GC log of the server gives the collections of each window.
  * <p>
  * Besides the rates, each window counts the CPU time of this JVM, the server and PostgreSQL (from
  * /proc), so the ratio is also given by CPU time: CPU per bare hash ÷ CPU per sign-in. That one
@@ -66,6 +66,8 @@ public final class SignInBench {
     private static final PasswordHasher.Argon2Parameters CHEAPEST = new PasswordHasher.Argon2Parameters(8, 1, 1);
 
     private final Path out;
+    /** Members created so far: each gets a NIR of its own. */
+    private int created;
     private final int seconds = Bench.intSetting("bench.seconds", 10);
     private final int rounds = Bench.intSetting("bench.rounds", 10);
     private final int warmup = Bench.intSetting("bench.warmup", 180);
@@ -86,8 +88,15 @@ public final class SignInBench {
         Files.createDirectories(work);
         Path out = work.resolve("signin-results.txt");
         Files.deleteIfExists(out);
-        new SignInBench(out).run(work);
-        System.exit(0);
+        int status = 0;
+        try {
+            new SignInBench(out).run(work);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // Ends the JVM even after a failure (the server, PostgreSQL and SMTP threads would keep it up); the hooks stop them.
+        System.exit(status);
     }
 
     /** What one measurement window counted. */
@@ -269,7 +278,7 @@ public final class SignInBench {
         List<String> numbers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String number = prefix + String.format("%05d", t + 1);
-            String first13 = "1750169123" + String.format("%03d", t + 1);
+            String first13 = "1750169123" + String.format("%03d", ++created);
             String nir = first13 + String.format("%02d", 97 - Long.parseLong(first13) % 97);
             Bench.saveMember(server, """
                     {"memberNumber":"%s","nir":"%s","lastName":"Banc","firstName":"Essai","birthDate":"14/01/1975","sex":"M",
