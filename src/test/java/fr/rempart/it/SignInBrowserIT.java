@@ -180,14 +180,16 @@ class SignInBrowserIT {
         assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
         driver.findElement(By.id("newPassword")).sendKeys("le grand héron cendré du marais");
         driver.findElement(By.id("confirmPassword")).sendKeys("le grand héron cendré du marais", Keys.ENTER);
-        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/configure-totp");
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
+                .until(d -> d.getCurrentUrl().endsWith("/required-actions/configure-totp"));
         assertEveryFieldIsLabelled();
         assertThat(driver.findElement(By.cssSelector("img[src^='data:image/png']")).getAttribute("alt")).isNotBlank();
         String secret = driver.findElement(By.id("totp-key")).getText().replace(" ", "");
         driver.findElement(By.id("code")).sendKeys(TotpIT.oathtool(secret, java.time.Instant.now().getEpochSecond()), Keys.ENTER);
-        assertThat(driver.findElements(By.cssSelector("#recovery-codes li"))).hasSize(10);
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
+                .until(d -> d.findElements(By.cssSelector("#recovery-codes li")).size() == 10);
         driver.findElement(By.cssSelector("button[type=submit]")).click();
-        assertThat(driver.getCurrentUrl()).endsWith("/account");
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith("/account"));
         assertThat(driver.findElement(By.id("second-factor-status")).getText()).startsWith("Activée depuis le");
         assertThat(driver.findElement(By.id("recovery-codes-left")).getText()).isEqualTo("10");
         assertNoContentSecurityPolicyViolation();
