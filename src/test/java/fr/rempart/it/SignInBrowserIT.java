@@ -82,7 +82,7 @@ class SignInBrowserIT {
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("password");
         driver.switchTo().activeElement().sendKeys(PASSWORD, Keys.ENTER);
 
-        assertThat(driver.getCurrentUrl()).as(driver.getPageSource()).endsWith("/account");
+        awaitUrl("/account");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Mon compte");
         assertThat(driver.getPageSource()).contains("2 84 05 ** *** *** ").contains("Connexion réussie");
         assertNoContentSecurityPolicyViolation();
@@ -116,7 +116,7 @@ class SignInBrowserIT {
         freshBrowser();
         driver.findElement(By.id("identifier")).sendKeys(number);
         driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
-        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+        awaitUrl("/required-actions/update-password");
         assertEveryFieldIsLabelled();
         assertThat(driver.findElement(By.id("newPassword")).getAttribute("aria-describedby")).contains("newPassword-hint");
 
@@ -131,7 +131,7 @@ class SignInBrowserIT {
 
         driver.findElement(By.id("newPassword")).sendKeys("une nouvelle phrase de passe");
         driver.findElement(By.id("confirmPassword")).sendKeys("une nouvelle phrase de passe", Keys.ENTER);
-        assertThat(driver.getCurrentUrl()).endsWith("/account");
+        awaitUrl("/account");
         assertThat(driver.getPageSource()).contains("Mot de passe modifié");
         assertNoContentSecurityPolicyViolation();
     }
@@ -142,7 +142,7 @@ class SignInBrowserIT {
         freshBrowser();
         driver.findElement(By.id("identifier")).sendKeys(number);
         driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
-        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+        awaitUrl("/required-actions/update-password");
 
         WebElement field = driver.findElement(By.id("newPassword"));
         assertThat(field.getAttribute("autocomplete")).isEqualTo("new-password");
@@ -177,7 +177,7 @@ class SignInBrowserIT {
         driver.findElement(By.id("identifier")).sendKeys(number);
         driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
         // First the new password, then the second factor, then the account.
-        assertThat(driver.getCurrentUrl()).endsWith("/required-actions/update-password");
+        awaitUrl("/required-actions/update-password");
         driver.findElement(By.id("newPassword")).sendKeys("le grand héron cendré du marais");
         driver.findElement(By.id("confirmPassword")).sendKeys("le grand héron cendré du marais", Keys.ENTER);
         new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
@@ -203,6 +203,11 @@ class SignInBrowserIT {
         assertThat(driver.findElement(By.cssSelector("label[for=identifier]")).getText()).startsWith("Identifier");
         assertEveryFieldIsLabelled();
         driver.get(server.baseUrl() + "/lang/fr?return=/signin");
+    }
+
+    /** After a submit, the browser reaches the page (the submit does not wait for the navigation). */
+    private void awaitUrl(String ending) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith(ending));
     }
 
     /** A form submitted with Enter: wait for the answer page to show the field's errors. */
