@@ -11,6 +11,7 @@ import fr.rempart.platform.validation.FormValidator;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.Messages;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.sql.Connection;
@@ -51,6 +52,8 @@ public class MemberService {
     private FormValidator validator;
     private AuditTrail audit;
     private SecurityTimeline timeline;
+    @Inject
+    Event<AccountEvent> events;
 
     protected MemberService() {
     }
@@ -195,6 +198,9 @@ public class MemberService {
                 repository.setRequiredActions(id, actions);
                 audit.record(actor, "required-action.set", member.number().value(), reason, action.name());
                 timeline.record(id, "required-action.set", null, action.name());
+                if (action == RequiredAction.UPDATE_PASSWORD) {
+                    events.fire(new AccountEvent.CredentialChangeRequired(id, reason));
+                }
             }
             return null;
         });

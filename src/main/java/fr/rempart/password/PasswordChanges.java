@@ -12,7 +12,9 @@ import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import fr.rempart.member.AccountEvent;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +27,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class PasswordChanges {
 
+    @Inject
+    Event<AccountEvent> events;
     @Inject
     fr.rempart.platform.db.Jdbc jdbc;
     @Inject
@@ -83,14 +87,15 @@ public class PasswordChanges {
         credentials.store(member.id(), hash);
         history.record(member.id(), password);
         if (keep != null) {
-            sessions.revokeOthers(member.id(), keep);
+            sessions.revokeOthers(member.id(), keep, "password-changed");
         } else {
-            sessions.revokeAll(member.id());
+            sessions.revokeAll(member.id(), "password-changed");
         }
         String number = member.number().value();
         audit.record(Actor.member(number), "password.changed", number, why, "ip=" + client.address());
         timeline.record(member.id(), "password.changed", client.address(), null);
         notices.passwordChanged(member);
+        events.fire(new AccountEvent.CredentialChanged(member.id(), "password", "update"));
     }
 
     public PasswordPolicy policy() {

@@ -1,10 +1,12 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -36,24 +40,26 @@ public class SessionStore {
     private Jdbc jdbc;
     private Duration idle;
     private Duration absolute;
+    private Event<AccountEvent> events;
 
     protected SessionStore() {
     }
 
     @Inject
-    public SessionStore(Jdbc jdbc, Settings settings) {
+    public SessionStore(Jdbc jdbc, Settings settings, Event<AccountEvent> events) {
         this.jdbc = jdbc;
         this.idle = settings.sessionIdleTimeout();
         this.absolute = settings.sessionAbsoluteTimeout();
+        this.events = events;
     }
 
     /** Creates a session and returns its token, the only copy of which goes into the cookie. */
     public String create(MemberId member, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = newToken();
         Instant now = Instant.now();
-        jdbc.update("insert into web_session (id_hash, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), member.value(), stage, String.join(" ", amr), now, now,
-                now.plus(absolute), client.address(), client.userAgent());
+        jdbc.update("insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), newToken().substring(0, 32), member.value(), stage,
+                String.join(" ", amr), now, now, now.plus(absolute), client.address(), client.userAgent());
         return token;
     }
 
@@ -62,7 +68,7 @@ public class SessionStore {
             return Optional.empty();
         }
         String idHash = hash(token);
-        Optional<WebSession> found = jdbc.one("select * from web_session where id_hash = ?", r -> new WebSession(r.getString("id_hash"),
+        Optional<WebSession> found = jdbc.one("select * from web_session where id_hash = ?", r -> new WebSession(r.getString("id_hash"), r.getString("sid"),
                 new MemberId(r.getObject("member_id", UUID.class)), WebSession.Stage.valueOf(r.getString("stage")),
                 new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))), Jdbc.instant(r, "created_at"),
                 Jdbc.instant(r, "last_seen_at"), Jdbc.instant(r, "expires_at")), idHash);
@@ -92,22 +98,35 @@ public class SessionStore {
             if (Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash()) == 0) {
                 return Optional.<String>empty();
             }
-            Jdbc.execute(c, "insert into web_session (id_hash, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.member().value(), stage, String.join(" ", amr),
+            Jdbc.execute(c, "insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
                     session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
             return Optional.of(token);
         });
     }
 
+    /** Ends one session (sign-out); the relying parties signed in through it are told. */
     public void revoke(String token) {
         if (token != null) {
-            jdbc.update("delete from web_session where id_hash = ?", hash(token));
+            jdbc.transaction(c -> {
+                var ended = jdbc.list("select member_id, sid from web_session where id_hash = ?",
+                        r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), hash(token));
+                jdbc.update("delete from web_session where id_hash = ?", hash(token));
+                ended.forEach(e -> events.fire(new AccountEvent.SessionsRevoked(e.getKey(), Set.of(e.getValue()), "signout")));
+                return null;
+            });
         }
     }
 
     /** Ends every session of the member but this one (after a password change in this session). */
-    public int revokeOthers(MemberId member, WebSession kept) {
-        return jdbc.update("delete from web_session where member_id = ? and id_hash <> ?", member.value(), kept.idHash());
+    public int revokeOthers(MemberId member, WebSession kept, String reason) {
+        return jdbc.transaction(c -> {
+            Set<String> sids = new HashSet<>(jdbc.list("select sid from web_session where member_id = ? and sid <> ?",
+                    r -> r.getString(1), member.value(), kept.sid()));
+            int ended = jdbc.update("delete from web_session where member_id = ? and id_hash <> ?", member.value(), kept.idHash());
+            events.fire(new AccountEvent.SessionsRevoked(member, sids, reason));
+            return ended;
+        });
     }
 
     /** Deletes expired sessions (housekeeping; an expired session is refused anyway). */
@@ -116,8 +135,14 @@ public class SessionStore {
         return jdbc.update("delete from web_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
     }
 
-    public int revokeAll(MemberId member) {
-        return jdbc.update("delete from web_session where member_id = ?", member.value());
+    /** Ends every session of the member, and with them what relying parties hold through them. */
+    public int revokeAll(MemberId member, String reason) {
+        return jdbc.transaction(c -> {
+            Set<String> sids = new HashSet<>(jdbc.list("select sid from web_session where member_id = ?", r -> r.getString(1), member.value()));
+            int ended = jdbc.update("delete from web_session where member_id = ?", member.value());
+            events.fire(new AccountEvent.SessionsRevoked(member, sids, reason));
+            return ended;
+        });
     }
 
     public int countActive(MemberId member) {

@@ -22,6 +22,9 @@ import fr.rempart.signin.FailureCounter;
 import fr.rempart.signin.SecondFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.enterprise.event.Event;
+import fr.rempart.member.AccountEvent;
+import fr.rempart.signin.SessionStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -65,6 +68,10 @@ public class TotpService implements SecondFactor {
     MemberService members;
     @Inject
     Notices notices;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    Event<AccountEvent> events;
 
     /** A new secret for the member, not active until {@link #confirm} receives a valid code. */
     public Enrolment startEnrolment(Member member) {
@@ -108,6 +115,7 @@ public class TotpService implements SecondFactor {
             List<String> recovery = replaceRecoveryCodes(member.id());
             audit.record(Actor.member(member.number().value()), "totp.enrolled", member.number().value(), null, "ip=" + client.address());
             timeline.record(member.id(), "totp.enrolled", client.address(), null);
+            events.fire(new AccountEvent.CredentialChanged(member.id(), "app", "create"));
             if (member.requiredActions().contains(RequiredAction.CONFIGURE_TOTP)) {
                 members.completeRequiredAction(member.id(), RequiredAction.CONFIGURE_TOTP, Actor.member(member.number().value()));
             }
@@ -201,7 +209,8 @@ public class TotpService implements SecondFactor {
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from totp_credential where member_id = ?", member.id().value());
             Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.id().value());
-            Jdbc.execute(c, "delete from web_session where member_id = ?", member.id().value());
+            sessions.revokeAll(member.id(), "totp-reset");
+            events.fire(new AccountEvent.CredentialChanged(member.id(), "app", "delete"));
             members.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, reason);
             audit.record(actor, "totp.reset", member.number().value(), reason, null);
             timeline.record(member.id(), "totp.reset", null, null);

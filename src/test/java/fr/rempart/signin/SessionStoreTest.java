@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreTest {
 
+    private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
+
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.1", false, "test");
     private TestDatabase db;
 
@@ -22,7 +24,8 @@ class SessionStoreTest {
 
     private SessionStore store(String idle, String absolute) throws Exception {
         db = new TestDatabase("rempart.session.idle-timeout", idle, "rempart.session.absolute-timeout", absolute);
-        return new SessionStore(db.jdbc, db.settings);
+        events = new fr.rempart.testing.RecordedEvents<>();
+        return new SessionStore(db.jdbc, db.settings, events);
     }
 
     @Test
@@ -65,6 +68,7 @@ class SessionStoreTest {
         assertThat(sessions.find(token)).isEmpty();
         assertThat(sessions.find(promoted)).hasValueSatisfying(s -> {
             assertThat(s.full()).isTrue();
+            assertThat(s.sid()).isEqualTo(pending.sid());
             assertThat(s.expiresAt()).isEqualTo(pending.expiresAt());
         });
     }
@@ -75,7 +79,8 @@ class SessionStoreTest {
         MemberId member = db.insertMember();
         String token = sessions.create(member, WebSession.Stage.REQUIRED_ACTIONS, Set.of("pwd"), CLIENT);
         WebSession pending = sessions.find(token).orElseThrow();
-        sessions.revokeAll(member);
+        sessions.revokeAll(member, "test");
+        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(pending.sid()), "test"));
         assertThat(sessions.promote(pending, WebSession.Stage.FULL, pending.amr(), CLIENT)).isEmpty();
     }
 
@@ -85,7 +90,9 @@ class SessionStoreTest {
         MemberId member = db.insertMember();
         String current = sessions.create(member, WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
         String other = sessions.create(member, WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
-        assertThat(sessions.revokeOthers(member, sessions.find(current).orElseThrow())).isEqualTo(1);
+        String otherSid = sessions.find(other).orElseThrow().sid();
+        assertThat(sessions.revokeOthers(member, sessions.find(current).orElseThrow(), "password-changed")).isEqualTo(1);
+        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(otherSid), "password-changed"));
         assertThat(sessions.find(current)).isPresent();
         assertThat(sessions.find(other)).isEmpty();
     }

@@ -38,6 +38,8 @@ class TotpServiceTest {
     private TotpService totp;
     private MemberRepository repository;
 
+    private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
+
     @BeforeEach
     void wire() throws Exception {
         db = new TestDatabase();
@@ -52,6 +54,10 @@ class TotpServiceTest {
         totp.audit = audit;
         totp.timeline = timeline;
         totp.members = new MemberService(db.jdbc, repository, null, null, null, null, null, audit, timeline);
+        events = new fr.rempart.testing.RecordedEvents<>();
+        setField(totp.members, "events", events);
+        totp.events = events;
+        totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
         Notices notices = new Notices();
         setField(notices, "outbox", new Outbox(db.jdbc));
         setField(notices, "settings", db.settings);

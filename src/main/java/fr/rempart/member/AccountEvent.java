@@ -1,0 +1,29 @@
+package fr.rempart.member;
+
+import java.util.Set;
+
+/**
+ * Security-relevant changes to an account, fired as CDI events by the capability that makes them,
+ * inside its transaction. The OpenID provider turns them into revoked grants and Security Event
+ * Tokens for the relying parties (RISC and CAEP event types).
+ */
+public sealed interface AccountEvent {
+
+    MemberId member();
+
+    /** Sessions ended by the member (sign-out), a password change, the helpdesk or an incident; {@code sids} are the ended ones. */
+    record SessionsRevoked(MemberId member, Set<String> sids, String reason) implements AccountEvent {
+    }
+
+    /** A credential was created, updated or deleted ({@code type}: CAEP credential types, {@code password} or {@code app}). */
+    record CredentialChanged(MemberId member, String type, String change) implements AccountEvent {
+    }
+
+    /** The member must change the password before going further (RISC account-credential-change-required). */
+    record CredentialChangeRequired(MemberId member, String reason) implements AccountEvent {
+    }
+
+    /** The account's credentials or identity are known to have leaked (RISC credential-compromise). */
+    record CredentialCompromised(MemberId member, String incident) implements AccountEvent {
+    }
+}
