@@ -11,8 +11,12 @@ public sealed interface AccountEvent {
 
     MemberId member();
 
-    /** Sessions ended by the member (sign-out), a password change, the helpdesk or an incident; {@code sids} are the ended ones. */
-    record SessionsRevoked(MemberId member, Set<String> sids, String reason) implements AccountEvent {
+    /**
+     * Sessions ended: one by the member signing out ({@code wholeAccount} false), or every session
+     * but {@code kept} (null: all) after a password change, by the helpdesk or an incident.
+     * {@code ended} lists the ids of the sessions that were still open.
+     */
+    record SessionsRevoked(MemberId member, Set<String> ended, String kept, boolean wholeAccount, String reason) implements AccountEvent {
     }
 
     /** A credential was created, updated or deleted ({@code type}: CAEP credential types, {@code password} or {@code app}). */

@@ -39,6 +39,12 @@ public class PasswordHistory {
     }
 
     /** Records a password just set, and forgets those beyond the depth. */
+    /** When the member last chose a password (imports and hash upgrades do not count). */
+    public java.util.Optional<Instant> lastChosenAt(MemberId member) {
+        return jdbc.one("select created_at from password_history where member_id = ? order by created_at desc fetch first 1 rows only",
+                r -> Jdbc.instant(r, "created_at"), member.value());
+    }
+
     public void record(MemberId member, String password) {
         jdbc.transaction(c -> {
             Jdbc.execute(c, "insert into password_history (member_id, mac, created_at) values (?, ?, ?)", member.value(), mac(password), Instant.now());

@@ -33,17 +33,22 @@ public interface RequiredActionStep {
      * Done; or refused with every error of each field (field → messages); or not done yet with a page
      * to show (a step in several screens, such as recovery codes shown once before going on).
      */
-    record Submission(boolean done, java.util.Map<String, java.util.List<String>> errors, String page) {
+    record Submission(boolean done, java.util.Map<String, java.util.List<String>> errors, String page, boolean secondFactorUsed) {
         public static Submission completed() {
-            return new Submission(true, java.util.Map.of(), null);
+            return new Submission(true, java.util.Map.of(), null, false);
         }
 
         public static Submission refused(java.util.Map<String, java.util.List<String>> errors) {
-            return new Submission(false, errors, null);
+            return new Submission(false, errors, null, false);
         }
 
         public static Submission show(String page) {
-            return new Submission(false, java.util.Map.of(), page);
+            return new Submission(false, java.util.Map.of(), page, false);
+        }
+
+        /** A page to show after the member proved a second factor (a code from the authenticator just enrolled). */
+        public static Submission verified(String page) {
+            return new Submission(false, java.util.Map.of(), page, true);
         }
     }
 }

@@ -112,7 +112,7 @@ public class SessionStore {
                 var ended = jdbc.list("select member_id, sid from web_session where id_hash = ?",
                         r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), hash(token));
                 jdbc.update("delete from web_session where id_hash = ?", hash(token));
-                ended.forEach(e -> events.fire(new AccountEvent.SessionsRevoked(e.getKey(), Set.of(e.getValue()), "signout")));
+                ended.forEach(e -> events.fire(new AccountEvent.SessionsRevoked(e.getKey(), Set.of(e.getValue()), null, false, "signout")));
                 return null;
             });
         }
@@ -124,7 +124,7 @@ public class SessionStore {
             Set<String> sids = new HashSet<>(jdbc.list("select sid from web_session where member_id = ? and sid <> ?",
                     r -> r.getString(1), member.value(), kept.sid()));
             int ended = jdbc.update("delete from web_session where member_id = ? and id_hash <> ?", member.value(), kept.idHash());
-            events.fire(new AccountEvent.SessionsRevoked(member, sids, reason));
+            events.fire(new AccountEvent.SessionsRevoked(member, sids, kept.sid(), true, reason));
             return ended;
         });
     }
@@ -140,7 +140,7 @@ public class SessionStore {
         return jdbc.transaction(c -> {
             Set<String> sids = new HashSet<>(jdbc.list("select sid from web_session where member_id = ?", r -> r.getString(1), member.value()));
             int ended = jdbc.update("delete from web_session where member_id = ?", member.value());
-            events.fire(new AccountEvent.SessionsRevoked(member, sids, reason));
+            events.fire(new AccountEvent.SessionsRevoked(member, sids, null, true, reason));
             return ended;
         });
     }

@@ -13,6 +13,7 @@ import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
+import fr.rempart.platform.web.ReturnPath;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -140,7 +141,7 @@ public class SignInPages {
             return redirect("/signin");
         }
         csrf.renew();
-        return Response.seeOther(URI.create(landing(next))).cookie(browser.sessionCookie(token.get(), request)).build();
+        return arrive(next, token.get());
     }
 
     @GET
@@ -180,8 +181,7 @@ public class SignInPages {
                 : member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
         String token = sessions.create(member.id(), stage, Set.of("pwd"), client);
         csrf.renew();
-        return Response.seeOther(URI.create(landing(stage)))
-                .cookie(browser.sessionCookie(token, request), browser.deviceCookie(devices.issue(member.id()), request)).build();
+        return Response.fromResponse(arrive(stage, token)).cookie(browser.deviceCookie(devices.issue(member.id()), request)).build();
     }
 
     @POST
@@ -269,7 +269,15 @@ public class SignInPages {
         RequiredActionStep.Context context = stepContext(member, session.get());
         RequiredActionStep.Submission submission = step.submit(context, form);
         if (submission.page() != null) {
-            return Response.ok(submission.page()).build();
+            Response.ResponseBuilder page = Response.ok(submission.page());
+            if (submission.secondFactorUsed() && !session.get().amr().contains("otp")) {
+                // Enrolment confirmed with a code from the new authenticator: a second factor used in this session.
+                Set<String> amr = new java.util.LinkedHashSet<>(session.get().amr());
+                amr.add("otp");
+                sessions.promote(session.get(), session.get().stage(), amr, browser.client(request))
+                        .ifPresent(token -> page.cookie(browser.sessionCookie(token, request)));
+            }
+            return page.build();
         }
         if (!submission.done()) {
             return Response.status(400).entity(step.render(context, submission)).build();
@@ -302,7 +310,19 @@ public class SignInPages {
             return redirect("/signin"); // revoked meanwhile (signed out elsewhere, helpdesk, incident)
         }
         csrf.renew();
-        return Response.seeOther(URI.create("/account")).cookie(browser.sessionCookie(token.get(), request)).build();
+        return arrive(WebSession.Stage.FULL, token.get());
+    }
+
+    /**
+     * The answer once a sign-in stage is passed: the new session cookie and the stage's page, or, once
+     * the session is full, the page that sent the member to sign in (an OpenID authorization request).
+     */
+    private Response arrive(WebSession.Stage stage, String token) {
+        boolean secure = browser.client(request).secure();
+        Optional<String> back = stage == WebSession.Stage.FULL ? ReturnPath.of(headers) : Optional.empty();
+        Response.ResponseBuilder answer = Response.seeOther(URI.create(back.orElse(landing(stage)))).cookie(browser.sessionCookie(token, request));
+        back.ifPresent(b -> answer.cookie(ReturnPath.cleared(secure)));
+        return answer.build();
     }
 
     private RequiredActionStep step(String path) {

@@ -58,7 +58,7 @@ public class TotpEnrolmentStep implements RequiredActionStep {
         if (codes.isEmpty()) {
             return Submission.refused(Map.of("code", List.of(Messages.get(context.locale(), "totp.enrol.invalid-code"))));
         }
-        return Submission.show(codesPage(context.page(), context.locale(), codes.get(), "/required-actions/configure-totp"));
+        return Submission.verified(codesPage(context.page(), context.locale(), codes.get(), "/required-actions/configure-totp"));
     }
 
     private String codesPage(Map<String, Object> page, Locale locale, List<String> codes, String action) {

@@ -43,6 +43,8 @@ import java.util.UUID;
 public final class RempartServer {
 
     public static final String ISSUER = "https://issuer.test.invalid";
+    /** The bootstrap admin client's secret (rempart.bootstrap.admin-client-secret). */
+    public static final String ADMIN_SECRET = "it-admin-secret-0123456789-abcdefghijklmnop";
     private static RempartServer instance;
 
     private final String db;
@@ -199,6 +201,9 @@ public final class RempartServer {
         env.put("REMPART_DATA_DIR", work.resolve("data").toString());
         env.put("REMPART_CRYPTO_MASTER_KEY", masterKey);
         env.put("REMPART_DEMO", "true");
+        env.put("REMPART_PUBLIC_URL", baseUrl());
+        env.put("REMPART_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
+        env.put("REMPART_SSF_RETRY_BASE", "PT1S");
         env.put("REMPART_API_ISSUERS", "test");
         env.put("REMPART_API_ISSUER_TEST_URL", ISSUER);
         env.put("REMPART_API_ISSUER_TEST_JWKS_URI", work.resolve("jwks.json").toUri().toString());

@@ -80,7 +80,7 @@ class SessionStoreTest {
         String token = sessions.create(member, WebSession.Stage.REQUIRED_ACTIONS, Set.of("pwd"), CLIENT);
         WebSession pending = sessions.find(token).orElseThrow();
         sessions.revokeAll(member, "test");
-        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(pending.sid()), "test"));
+        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(pending.sid()), null, true, "test"));
         assertThat(sessions.promote(pending, WebSession.Stage.FULL, pending.amr(), CLIENT)).isEmpty();
     }
 
@@ -92,7 +92,7 @@ class SessionStoreTest {
         String other = sessions.create(member, WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
         String otherSid = sessions.find(other).orElseThrow().sid();
         assertThat(sessions.revokeOthers(member, sessions.find(current).orElseThrow(), "password-changed")).isEqualTo(1);
-        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(otherSid), "password-changed"));
+        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(otherSid), sessions.find(current).orElseThrow().sid(), true, "password-changed"));
         assertThat(sessions.find(current)).isPresent();
         assertThat(sessions.find(other)).isEmpty();
     }

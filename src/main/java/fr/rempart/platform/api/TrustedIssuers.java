@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The issuers whose access tokens {@code /api/v1} accepts, from configuration
+ * The issuers whose access tokens {@code /api/v1} accepts: Rempart's own provider ({@link LocalTokens}) and, from configuration
  * ({@code rempart.api.issuers=corp}, {@code rempart.api.issuer.corp.url}, {@code …jwks-uri}).
  * Each token is checked by nimbus-jose-jwt: the algorithm comes from our allow-list, never from the
  * token alone; signature by the issuer's JWKS; {@code iss} exact, {@code aud} ours, {@code exp} and
@@ -42,6 +42,8 @@ public class TrustedIssuers {
     }
 
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+    @Inject
+    jakarta.enterprise.inject.Instance<LocalTokens> local;
     private final Map<String, String> namesByIssuer = new HashMap<>();
 
     protected TrustedIssuers() {
@@ -78,6 +80,9 @@ public class TrustedIssuers {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             String issuer = jwt.getJWTClaimsSet().getIssuer();
+            if (issuer != null && local != null && local.isResolvable() && issuer.equals(local.get().issuer())) {
+                return local.get().verify(token);
+            }
             DefaultJWTProcessor<SecurityContext> processor = issuer == null ? null : processors.get(issuer);
             if (processor == null) {
                 return Optional.empty();

@@ -214,6 +214,70 @@ public class Settings {
         return integer("rempart.import.batch-size", 500);
     }
 
+    /** The OpenID Provider's issuer identifier, exactly as tokens and discovery carry it (default: the public URL). */
+    public String oidcIssuer() {
+        String issuer = string("rempart.oidc.issuer").orElse(publicUrl());
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    }
+
+    /** Signing algorithms with a key each, the first signing by default: ES256, and RS256 when a client needs it. */
+    public List<String> oidcSigningAlgorithms() {
+        List<String> algorithms = list("rempart.oidc.signing-algorithms");
+        return algorithms.isEmpty() ? List.of("ES256", "RS256") : algorithms;
+    }
+
+    public Duration oidcKeyRotation() {
+        return duration("rempart.oidc.key-rotation", Duration.ofDays(30));
+    }
+
+    public Duration oidcAccessTokenLifetime() {
+        return duration("rempart.oidc.access-token-lifetime", Duration.ofMinutes(5));
+    }
+
+    public Duration oidcIdTokenLifetime() {
+        return duration("rempart.oidc.id-token-lifetime", Duration.ofMinutes(10));
+    }
+
+    /** How long a refresh token stays usable if not used; each use gives a new one. */
+    public Duration oidcRefreshTokenIdle() {
+        return duration("rempart.oidc.refresh-token-idle", Duration.ofHours(12));
+    }
+
+    /** How long a grant (the chain of refresh tokens from one sign-in) may last at most. */
+    public Duration oidcGrantLifetime() {
+        return duration("rempart.oidc.grant-lifetime", Duration.ofDays(30));
+    }
+
+    public Duration oidcCodeLifetime() {
+        return duration("rempart.oidc.code-lifetime", Duration.ofMinutes(1));
+    }
+
+    /** Clients registered by configuration: {@code rempart.oidc.clients=portal,console}, then {@code rempart.oidc.client.<id>.*}. */
+    public List<String> oidcClientNames() {
+        return list("rempart.oidc.clients");
+    }
+
+    public Optional<String> oidcClient(String id, String property) {
+        return string("rempart.oidc.client." + id + "." + property);
+    }
+
+    public List<String> oidcClientList(String id, String property) {
+        return list("rempart.oidc.client." + id + "." + property);
+    }
+
+    public Optional<String> bootstrapAdminClientSecret() {
+        return string("rempart.bootstrap.admin-client-secret");
+    }
+
+    /** Security Event Token delivery: first retry after this, doubling up to an hour, given up after {@link #ssfMaxAttempts()}. */
+    public Duration ssfRetryBase() {
+        return duration("rempart.ssf.retry-base", Duration.ofSeconds(5));
+    }
+
+    public int ssfMaxAttempts() {
+        return integer("rempart.ssf.max-attempts", 20);
+    }
+
     /** Reads every typed key once, so a malformed value fails the start-up, not a request later. */
     public void validate() {
         dataDir();
@@ -242,6 +306,18 @@ public class Settings {
             throw new IllegalStateException("rempart.totp.*: algorithm SHA1, SHA256 or SHA512; 6 or 8 digits; a period of 15 s or more");
         }
         passwordResetLifetime();
+        oidcIssuer();
+        oidcKeyRotation();
+        oidcAccessTokenLifetime();
+        oidcIdTokenLifetime();
+        oidcRefreshTokenIdle();
+        oidcGrantLifetime();
+        oidcCodeLifetime();
+        ssfRetryBase();
+        ssfMaxAttempts();
+        if (oidcSigningAlgorithms().stream().anyMatch(a -> !List.of("ES256", "RS256").contains(a))) {
+            throw new IllegalStateException("rempart.oidc.signing-algorithms: ES256 and/or RS256");
+        }
     }
 
     private Optional<String> string(String key) {

@@ -35,7 +35,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class KeyRing {
 
-    public enum Purpose { NIR, NIR_INDEX, AUDIT, COOKIE, PASSWORD_HISTORY, TOTP, RECOVERY_CODE }
+    public enum Purpose { NIR, NIR_INDEX, AUDIT, COOKIE, PASSWORD_HISTORY, TOTP, RECOVERY_CODE, SIGNING_KEY }
 
     private static final Logger LOG = Logger.getLogger(KeyRing.class.getName());
     private static final byte FORMAT = 1;

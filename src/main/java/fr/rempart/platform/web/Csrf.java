@@ -52,4 +52,13 @@ public class Csrf {
         }
         return MessageDigest.isEqual(tokenFor(cookieValue).getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII));
     }
+
+    /**
+     * A POST that is not a page form: called by other servers with their own authentication (the
+     * OAuth token endpoint), or cross-site by design (authorization by form post, logout).
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+    public @interface Exempt {
+    }
 }

@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -25,7 +26,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Every state-changing page request (any POST outside {@code /api}) must carry the form's CSRF token
  * matching its cookie, and must not come from another site (Origin and Sec-Fetch-Site, when the
- * browser sends them). The API is exempt: it takes Bearer tokens, never cookies.
+ * browser sends them). The API is exempt: it takes Bearer tokens, never cookies; so are the OAuth
+ * back-channel endpoints marked {@link Csrf.Exempt} (client-authenticated, called by servers).
  */
 @Provider
 @Priority(Priorities.USER + 100)
@@ -39,11 +41,14 @@ public class CsrfFilter implements ContainerRequestFilter, ContainerResponseFilt
     Settings settings;
     @Context
     HttpServletRequest servletRequest;
+    @Context
+    ResourceInfo resource;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         String path = request.getUriInfo().getPath();
-        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || path.startsWith("api/") || path.startsWith("/api/")) {
+        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || path.startsWith("api/") || path.startsWith("/api/")
+                || (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Csrf.Exempt.class))) {
             return;
         }
         if ("cross-site".equals(request.getHeaderString("Sec-Fetch-Site")) || !sameOrigin(request)) {

@@ -69,6 +69,9 @@ public final class JsonBinder {
         if (type == String.class && value instanceof JsonString s) {
             return s.getString();
         }
+        if (type == JsonValue.class) {
+            return value; // a JSON document kept as it is (a JWKS)
+        }
         if (type == Boolean.class && (value == JsonValue.TRUE || value == JsonValue.FALSE)) {
             return value == JsonValue.TRUE;
         }

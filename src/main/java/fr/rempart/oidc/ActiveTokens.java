@@ -1,0 +1,61 @@
+package fr.rempart.oidc;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import fr.rempart.platform.api.LocalTokens;
+import fr.rempart.platform.api.TrustedIssuers;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether one of our access tokens is still good: a valid JWT (see {@link Tokens}), not revoked one
+ * by one (RFC 7009), and its grant not revoked — so signing out, a password change, the helpdesk or
+ * an incident ends the tokens of a session at once, for introspection, UserInfo and {@code /api/v1}.
+ */
+@ApplicationScoped
+public class ActiveTokens implements LocalTokens {
+
+    @Inject
+    Tokens tokens;
+    @Inject
+    Grants grants;
+
+    public Optional<JWTClaimsSet> active(String token) {
+        return tokens.verifyAccessToken(token).filter(this::stillActive);
+    }
+
+    private boolean stillActive(JWTClaimsSet claims) {
+        try {
+            String grant = claims.getStringClaim("gid");
+            if (grant != null && grants.grant(grant).map(g -> !g.active(Instant.now())).orElse(true)) {
+                return false;
+            }
+        } catch (ParseException e) {
+            return false;
+        }
+        return !grants.accessTokenRevoked(claims.getJWTID());
+    }
+
+    @Override
+    public String issuer() {
+        return tokens.issuer();
+    }
+
+    @Override
+    public Optional<TrustedIssuers.Caller> verify(String token) {
+        return active(token).map(claims -> {
+            try {
+                List<String> groups = claims.getStringListClaim("groups");
+                return new TrustedIssuers.Caller("rempart", claims.getSubject(), groups == null ? java.util.Set.of() : new HashSet<>(groups),
+                        claims.getStringClaim("client_id"));
+            } catch (ParseException e) {
+                return null;
+            }
+        });
+    }
+}

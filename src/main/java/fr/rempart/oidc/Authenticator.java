@@ -1,0 +1,38 @@
+package fr.rempart.oidc;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.NewCookie;
+
+import java.util.Optional;
+
+/**
+ * How the provider signs one population in (members or helpdesk staff) with the pages that exist:
+ * the authorization endpoint asks it for the current session and, when there is none, sends the
+ * browser to its sign-in page. One implementation per population.
+ */
+public interface Authenticator {
+
+    OidcClient.Population population();
+
+    /** The completely signed-in session of this browser, if any. */
+    Optional<SignedIn> current(HttpHeaders headers, HttpServletRequest request);
+
+    /** The subject as it is now (for refresh and UserInfo), or empty when the account is gone. */
+    Optional<SignedIn> bySubject(String subject);
+
+    /** Where the browser signs in; the caller leaves a return path behind. */
+    String signInPath();
+
+    /** Ends the browser's session (prompt=login, max_age exceeded, logout); cookies to send. */
+    NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason);
+
+    /**
+     * Raises the session to a second factor (acr_values asking for MFA): the path to send the browser
+     * to and the cookies to set, or empty when this population cannot.
+     */
+    Optional<StepUp> stepUp(SignedIn signedIn, HttpHeaders headers, HttpServletRequest request, String clientId);
+
+    record StepUp(String path, NewCookie... cookies) {
+    }
+}

@@ -1,0 +1,174 @@
+package fr.rempart.oidc;
+
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Persistence of what the provider hands out: authorization codes, grants (one sign-in given to one
+ * client) and their refresh tokens, revoked access tokens. Codes and refresh tokens are stored as
+ * SHA-256 only, so a copy of the database hands out nothing.
+ */
+@ApplicationScoped
+public class Grants {
+
+    /** An authorization code's context (OpenID Connect Core §3.1.2). */
+    public record Code(String hash, String clientId, String redirectUri, OidcClient.Population population, String subject, String sid,
+                       String scope, String nonce, String codeChallenge, Set<String> amr, Instant authTime, Instant expiresAt, Instant usedAt) {
+    }
+
+    public record Grant(String id, String clientId, OidcClient.Population population, String subject, String sid, String scope,
+                        Set<String> amr, Instant authTime, Instant expiresAt, Instant revokedAt) {
+        public boolean active(Instant now) {
+            return revokedAt == null && now.isBefore(expiresAt);
+        }
+    }
+
+    public record Refresh(String hash, Grant grant, Instant expiresAt, Instant usedAt) {
+    }
+
+    @Inject
+    Jdbc jdbc;
+
+    public void saveCode(Code code, Instant now) {
+        jdbc.update("insert into oidc_code (code_hash, client_id, redirect_uri, population, subject, sid, scope, nonce, code_challenge, amr, "
+                        + "auth_time, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", code.hash(), code.clientId(),
+                code.redirectUri(), code.population(), code.subject(), code.sid(), code.scope(), code.nonce(), code.codeChallenge(),
+                String.join(" ", code.amr()), code.authTime(), now, code.expiresAt());
+    }
+
+    public Optional<Code> code(Connection c, String hash) throws SQLException {
+        try (var s = Jdbc.prepare(c, "select * from oidc_code where code_hash = ? for update", hash); var r = s.executeQuery()) {
+            if (!r.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Code(hash, r.getString("client_id"), r.getString("redirect_uri"),
+                    OidcClient.Population.valueOf(r.getString("population")), r.getString("subject"), r.getString("sid"), r.getString("scope"),
+                    r.getString("nonce"), r.getString("code_challenge"), words(r.getString("amr")), Jdbc.instant(r, "auth_time"),
+                    Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "used_at")));
+        }
+    }
+
+    public boolean useCode(Connection c, String hash, Instant now) throws SQLException {
+        return Jdbc.execute(c, "update oidc_code set used_at = ? where code_hash = ? and used_at is null", now, hash) == 1;
+    }
+
+    public Grant createGrant(Connection c, Code code, String scope, Instant now, Instant expiresAt) throws SQLException {
+        Grant grant = new Grant(Tokens.newId(), code.clientId(), code.population(), code.subject(), code.sid(), scope, code.amr(),
+                code.authTime(), expiresAt, null);
+        Jdbc.execute(c, "insert into oidc_grant (id, client_id, population, subject, sid, scope, amr, auth_time, code_hash, created_at, expires_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", grant.id(), grant.clientId(), grant.population(), grant.subject(), grant.sid(),
+                scope, String.join(" ", grant.amr()), grant.authTime(), code.hash(), now, expiresAt);
+        return grant;
+    }
+
+    public Optional<Grant> grant(String id) {
+        return jdbc.one("select * from oidc_grant where id = ?", Grants::grant, id);
+    }
+
+    /** Creates a refresh token for the grant and returns it (the only copy). */
+    public String newRefreshToken(Connection c, Grant grant, Instant now, Instant expiresAt) throws SQLException {
+        String token = Tokens.newSecret();
+        Jdbc.execute(c, "insert into oidc_refresh_token (token_hash, grant_id, created_at, expires_at) values (?, ?, ?, ?)",
+                hash(token), grant.id(), now, expiresAt);
+        return token;
+    }
+
+    public Optional<Refresh> refresh(Connection c, String token) throws SQLException {
+        try (var s = Jdbc.prepare(c, "select t.expires_at as token_expires_at, t.used_at, g.* from oidc_refresh_token t "
+                + "join oidc_grant g on g.id = t.grant_id where t.token_hash = ?", hash(token)); var r = s.executeQuery()) {
+            if (!r.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Refresh(hash(token), grant(r), Jdbc.instant(r, "token_expires_at"), Jdbc.instant(r, "used_at")));
+        }
+    }
+
+    public Optional<Refresh> refresh(String token) {
+        return jdbc.transaction(c -> refresh(c, token));
+    }
+
+    public boolean useRefresh(Connection c, String hash, Instant now) throws SQLException {
+        return Jdbc.execute(c, "update oidc_refresh_token set used_at = ? where token_hash = ? and used_at is null", now, hash) == 1;
+    }
+
+    /** Revokes one grant and so every refresh token of its family and every access token that names it. */
+    public int revokeGrant(String id, String why) {
+        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where id = ? and revoked_at is null", Instant.now(), why, id);
+    }
+
+    /** Revokes what a reused code issued (RFC 6749 §4.1.2: "SHOULD revoke all tokens previously issued based on that code"). */
+    public int revokeByCode(String codeHash, String why) {
+        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where code_hash = ? and revoked_at is null",
+                Instant.now(), why, codeHash);
+    }
+
+    /** Revokes the grants made through these sessions. */
+    public int revokeBySessions(Set<String> sids, String why) {
+        int revoked = 0;
+        for (String sid : sids) {
+            revoked += jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where sid = ? and revoked_at is null",
+                    Instant.now(), why, sid);
+        }
+        return revoked;
+    }
+
+    public int revokeBySubject(String subject, String why) {
+        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where subject = ? and revoked_at is null",
+                Instant.now(), why, subject);
+    }
+
+    /** The clients that hold (or held) a grant for this subject: the receivers entitled to hear about it. */
+    public List<String> clientsOf(String subject) {
+        return jdbc.list("select distinct client_id from oidc_grant where subject = ?", r -> r.getString(1), subject);
+    }
+
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        try {
+            jdbc.update("insert into oidc_revoked_token (jti, expires_at) values (?, ?)", jti, expiresAt);
+        } catch (RuntimeException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw e;
+            }
+        }
+    }
+
+    public boolean accessTokenRevoked(String jti) {
+        return jdbc.one("select 1 from oidc_revoked_token where jti = ?", r -> 1, jti).isPresent();
+    }
+
+    /** Housekeeping: what has expired is useless to keep. */
+    public void purge() {
+        Instant now = Instant.now();
+        jdbc.update("delete from oidc_code where expires_at < ?", now.minusSeconds(3600));
+        jdbc.update("delete from oidc_revoked_token where expires_at < ?", now);
+        jdbc.update("delete from oidc_assertion where expires_at < ?", now);
+        jdbc.update("delete from oidc_authorization_request where expires_at < ?", now);
+        jdbc.update("delete from oidc_refresh_token where expires_at < ?", now);
+        jdbc.update("delete from oidc_grant where expires_at < ?", now.minusSeconds(86_400));
+    }
+
+    private static Grant grant(java.sql.ResultSet r) throws SQLException {
+        return new Grant(r.getString("id"), r.getString("client_id"), OidcClient.Population.valueOf(r.getString("population")),
+                r.getString("subject"), r.getString("sid"), r.getString("scope"), words(r.getString("amr")), Jdbc.instant(r, "auth_time"),
+                Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "revoked_at"));
+    }
+
+    static String hash(String token) {
+        return HexFormat.of().formatHex(Tokens.sha256(token));
+    }
+
+    private static Set<String> words(String value) {
+        return value == null || value.isBlank() ? Set.of() : new LinkedHashSet<>(Arrays.asList(value.trim().split(" +")));
+    }
+}

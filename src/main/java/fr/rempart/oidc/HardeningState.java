@@ -1,0 +1,50 @@
+package fr.rempart.oidc;
+
+import fr.rempart.member.Member;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.password.PasswordHistory;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.signin.SecondFactor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code account_security} claim: what a relying party needs to decide how far to trust this
+ * account after the breach — flagged by which incidents, password changed since, second factor
+ * enrolled, actions still required, and the summary {@code at_risk}.
+ */
+@ApplicationScoped
+public class HardeningState {
+
+    public static final String CLAIM = "account_security";
+
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    PasswordHistory passwords;
+    @Inject
+    Instance<SecondFactor> secondFactor;
+
+    public Map<String, Object> of(Member member) {
+        List<Map.Entry<String, Instant>> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
+                r -> Map.entry(r.getString(1), Jdbc.instant(r, "flagged_at")), member.id().value());
+        boolean enrolled = secondFactor.stream().anyMatch(f -> f.enrolled(member.id()));
+        Optional<Instant> firstFlag = flags.stream().map(Map.Entry::getValue).min(Instant::compareTo);
+        boolean passwordReset = firstFlag.isPresent() && passwords.lastChosenAt(member.id()).map(t -> t.isAfter(firstFlag.get())).orElse(false);
+        Map<String, Object> claim = new LinkedHashMap<>();
+        claim.put("flagged", !flags.isEmpty());
+        claim.put("incidents", flags.stream().map(Map.Entry::getKey).toList());
+        claim.put("password_reset_done", passwordReset);
+        claim.put("second_factor_enrolled", enrolled);
+        claim.put("required_actions", member.requiredActions().stream().map(RequiredAction::name).toList());
+        claim.put("at_risk", !flags.isEmpty() && !(passwordReset && enrolled) || member.requiredActions().contains(RequiredAction.UPDATE_PASSWORD));
+        return claim;
+    }
+}

@@ -1,0 +1,110 @@
+package fr.rempart.oidc;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.signin.BrowserSessions;
+import fr.rempart.signin.SecondFactor;
+import fr.rempart.signin.SessionStore;
+import fr.rempart.signin.WebSession;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.NewCookie;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Members sign in through the member pages (password, second factor, required actions). */
+@ApplicationScoped
+public class MemberAuthenticator implements Authenticator {
+
+    @Inject
+    BrowserSessions browser;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    MemberDirectory members;
+    @Inject
+    MemberService memberService;
+    @Inject
+    HardeningState hardening;
+    @Inject
+    Instance<SecondFactor> secondFactor;
+
+    @Override
+    public OidcClient.Population population() {
+        return OidcClient.Population.MEMBER;
+    }
+
+    @Override
+    public Optional<SignedIn> current(HttpHeaders headers, HttpServletRequest request) {
+        return browser.current(headers, request).filter(WebSession::full)
+                .flatMap(s -> members.byId(s.member()).map(m -> signedIn(m, s.sid(), s.amr(), s.createdAt())));
+    }
+
+    @Override
+    public Optional<SignedIn> bySubject(String subject) {
+        try {
+            return members.byId(new MemberId(UUID.fromString(subject))).map(m -> signedIn(m, null, Set.of(), null));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String signInPath() {
+        return "/signin";
+    }
+
+    @Override
+    public NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason) {
+        browser.token(headers, request).ifPresent(sessions::revoke);
+        return new NewCookie[]{browser.clearedSessionCookie(request)};
+    }
+
+    @Override
+    public Optional<StepUp> stepUp(SignedIn signedIn, HttpHeaders headers, HttpServletRequest request, String clientId) {
+        Optional<WebSession> session = browser.current(headers, request).filter(WebSession::full);
+        if (session.isEmpty()) {
+            return Optional.empty();
+        }
+        MemberId member = session.get().member();
+        WebSession.Stage stage;
+        if (secondFactor.stream().anyMatch(f -> f.enrolled(member))) {
+            stage = WebSession.Stage.SECOND_FACTOR;
+        } else {
+            // No second factor yet: the relying party requires one, so the member enrols now; confirming it proves possession.
+            memberService.requireAction(member, RequiredAction.CONFIGURE_TOTP, Actor.SYSTEM, "acr_values requested by client " + clientId);
+            stage = WebSession.Stage.REQUIRED_ACTIONS;
+        }
+        return sessions.promote(session.get(), stage, session.get().amr(), browser.client(request))
+                .map(token -> new StepUp(stage == WebSession.Stage.SECOND_FACTOR ? "/signin/second-factor" : "/required-actions",
+                        browser.sessionCookie(token, request)));
+    }
+
+    private SignedIn signedIn(Member member, String sid, Set<String> amr, java.time.Instant authTime) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("name", member.displayName());
+        claims.put("given_name", member.firstName().value());
+        claims.put("family_name", member.lastName().value());
+        claims.put("locale", member.language());
+        claims.put("member_number", member.number().value());
+        if (member.email() != null) {
+            claims.put("email", member.email().value());
+        }
+        if (member.phone() != null) {
+            claims.put("phone_number", member.phone().e164());
+        }
+        claims.put(HardeningState.CLAIM, hardening.of(member));
+        return new SignedIn(member.id().value().toString(), sid, amr, authTime, Set.of(), claims);
+    }
+}

@@ -1,0 +1,97 @@
+package fr.rempart.oidc;
+
+import fr.rempart.member.AccountEvent;
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns account events into what relying parties must know: the grants made through ended sessions
+ * are revoked (introspection answers inactive at once), and each receiver that knows the member —
+ * it holds or held a grant for them — gets a Security Event Token (RFC 8417) with the RISC or CAEP
+ * event type, written to a durable outbox in the same transaction as the change itself.
+ */
+@ApplicationScoped
+public class SecurityEvents {
+
+    static final String RISC = "https://schemas.openid.net/secevent/risc/event-type/";
+    static final String CAEP = "https://schemas.openid.net/secevent/caep/event-type/";
+    public static final String SESSION_REVOKED = CAEP + "session-revoked";
+    public static final String CREDENTIAL_CHANGE = CAEP + "credential-change";
+    public static final String CHANGE_REQUIRED = RISC + "account-credential-change-required";
+    public static final String COMPROMISE = RISC + "credential-compromise";
+    static final List<String> TYPES = List.of(SESSION_REVOKED, CREDENTIAL_CHANGE, CHANGE_REQUIRED, COMPROMISE);
+
+    @Inject
+    Grants grants;
+    @Inject
+    Tokens tokens;
+    @Inject
+    ClientRegistry clients;
+    @Inject
+    Jdbc jdbc;
+
+    void on(@Observes AccountEvent event) {
+        String subject = event.member().value().toString();
+        Instant now = Instant.now();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event_timestamp", now.getEpochSecond());
+        String type;
+        if (event instanceof AccountEvent.SessionsRevoked revoked) {
+            int ended = revoked.wholeAccount()
+                    ? revokeAllBut(subject, revoked.kept(), revoked.reason())
+                    : grants.revokeBySessions(revoked.ended(), revoked.reason());
+            if (ended == 0 && revoked.ended().isEmpty()) {
+                return; // nothing was open: nothing to tell
+            }
+            type = SESSION_REVOKED;
+            body.put("initiating_entity", revoked.reason().equals("signout") ? "user" : "policy");
+            body.put("reason_admin", Map.of("en", revoked.reason()));
+        } else if (event instanceof AccountEvent.CredentialChanged changed) {
+            type = CREDENTIAL_CHANGE;
+            body.put("credential_type", changed.type());
+            body.put("change_type", changed.change());
+            body.put("initiating_entity", "user");
+        } else if (event instanceof AccountEvent.CredentialChangeRequired required) {
+            type = CHANGE_REQUIRED;
+            body.put("reason_admin", Map.of("en", required.reason() == null ? "required" : required.reason()));
+        } else {
+            AccountEvent.CredentialCompromised compromised = (AccountEvent.CredentialCompromised) event;
+            type = COMPROMISE;
+            body.put("credential_type", "password");
+            body.put("reason_admin", Map.of("en", "incident " + compromised.incident()));
+        }
+        enqueue(subject, type, body, now);
+    }
+
+    private int revokeAllBut(String subject, String kept, String reason) {
+        if (kept == null) {
+            return grants.revokeBySubject(subject, reason);
+        }
+        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where subject = ? and revoked_at is null "
+                + "and (sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
+    }
+
+    private void enqueue(String subject, String type, Map<String, Object> body, Instant now) {
+        List<OidcClient> receivers = clients.eventReceivers();
+        if (receivers.isEmpty()) {
+            return;
+        }
+        Set<String> entitled = Set.copyOf(grants.clientsOf(subject));
+        Map<String, Object> subjectId = Map.of("format", "iss_sub", "iss", tokens.issuer(), "sub", subject);
+        for (OidcClient receiver : receivers.stream().filter(r -> entitled.contains(r.clientId())).collect(Collectors.toList())) {
+            String jti = Tokens.newId();
+            String set = tokens.securityEvent(receiver.clientId(), jti, subjectId, type, body, now);
+            jdbc.update("insert into oidc_security_event (jti, client_id, event_type, token, delivery, created_at, attempts, next_attempt_at) "
+                    + "values (?, ?, ?, ?, ?, ?, 0, ?)", jti, receiver.clientId(), type, set, receiver.eventsDelivery(), now, now);
+        }
+    }
+}

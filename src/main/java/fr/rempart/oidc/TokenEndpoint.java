@@ -1,0 +1,221 @@
+package fr.rempart.oidc;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.web.Csrf;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The token endpoint (RFC 6749 §3.2): {@code authorization_code} with PKCE (§4.1.3, RFC 7636 §4.6),
+ * {@code refresh_token} with rotation and reuse detection (OAuth 2.0 Security BCP §4.14.2: a used
+ * refresh token presented again revokes its whole family), {@code client_credentials} (§4.4).
+ */
+@Path("oauth2/token")
+public class TokenEndpoint {
+
+    @Inject
+    ClientAuthenticator clientAuthentication;
+    @Inject
+    Grants grants;
+    @Inject
+    Tokens tokens;
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    Settings settings;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    Instance<Authenticator> authenticators;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Csrf.Exempt
+    public Response token(@jakarta.ws.rs.HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, MultivaluedMap<String, String> form) {
+        OAuthParameters parameters = OAuthParameters.of(form);
+        OidcClient client = clientAuthentication.authenticate(authorization, parameters);
+        String grantType = parameters.require("grant_type");
+        if (!Set.of("authorization_code", "refresh_token", "client_credentials").contains(grantType)) {
+            throw new OAuthError("unsupported_grant_type", "Unsupported grant_type.");
+        }
+        if (!client.allows(grantType)) {
+            throw new OAuthError("unauthorized_client", "This client may not use " + grantType + ".");
+        }
+        JsonObjectBuilder answer = switch (grantType) {
+            case "authorization_code" -> authorizationCode(client, parameters);
+            case "refresh_token" -> refreshToken(client, parameters);
+            default -> clientCredentials(client, parameters);
+        };
+        return OAuthErrorMapper.json(200, answer.build()).build();
+    }
+
+    /** RFC 6749 §4.1.3 and RFC 7636 §4.6. */
+    private JsonObjectBuilder authorizationCode(OidcClient client, OAuthParameters parameters) {
+        String code = parameters.require("code");
+        String redirectUri = parameters.require("redirect_uri");
+        String verifier = parameters.get("code_verifier").orElse(null);
+        String hash = Grants.hash(code);
+        Instant now = Instant.now();
+        record Issued(Grants.Grant grant, String refresh, Grants.Code code) {
+        }
+        Issued issued = jdbc.transaction(c -> {
+            Grants.Code stored = grants.code(c, hash).orElseThrow(() -> OAuthError.invalidGrant("Unknown or expired code."));
+            if (!stored.clientId().equals(client.clientId())) {
+                throw OAuthError.invalidGrant("Unknown or expired code.");
+            }
+            if (stored.usedAt() != null || !grants.useCode(c, hash, now)) {
+                return new Issued(null, null, stored); // replay: revoked below, outside this transaction
+            }
+            if (!now.isBefore(stored.expiresAt())) {
+                throw OAuthError.invalidGrant("Unknown or expired code.");
+            }
+            if (!stored.redirectUri().equals(redirectUri)) {
+                throw OAuthError.invalidGrant("redirect_uri differs from the authorization request.");
+            }
+            checkPkce(stored.codeChallenge(), verifier);
+            Grants.Grant grant = grants.createGrant(c, stored, stored.scope(), now, now.plus(settings.oidcGrantLifetime()));
+            String refresh = client.allows("refresh_token") ? grants.newRefreshToken(c, grant, now, refreshExpiry(grant, now)) : null;
+            return new Issued(grant, refresh, stored);
+        });
+        if (issued.grant() == null) {
+            int revoked = grants.revokeByCode(hash, "code-reused");
+            audit.record(Actor.SYSTEM, "oidc.code-reused", issued.code().subject(), "authorization code presented twice",
+                    "client=" + client.clientId() + " revoked-grants=" + revoked);
+            throw OAuthError.invalidGrant("Code already used; what it issued is revoked.");
+        }
+        SignedIn who = subject(issued.grant()).withSession(issued.grant());
+        return answer(client, issued.grant(), who, issued.refresh(), issued.code().nonce(), now);
+    }
+
+    /** RFC 6749 §6, with rotation: each refresh token is good once. */
+    private JsonObjectBuilder refreshToken(OidcClient client, OAuthParameters parameters) {
+        String token = parameters.require("refresh_token");
+        Instant now = Instant.now();
+        record Rotated(Grants.Grant grant, String refresh, boolean reused) {
+        }
+        Rotated rotated = jdbc.transaction(c -> {
+            Grants.Refresh stored = grants.refresh(c, token).orElseThrow(() -> OAuthError.invalidGrant("Unknown refresh token."));
+            Grants.Grant grant = stored.grant();
+            if (!grant.clientId().equals(client.clientId())) {
+                throw OAuthError.invalidGrant("Unknown refresh token.");
+            }
+            if (stored.usedAt() != null || !grants.useRefresh(c, stored.hash(), now)) {
+                return new Rotated(grant, null, true);
+            }
+            if (!grant.active(now) || !now.isBefore(stored.expiresAt())) {
+                throw OAuthError.invalidGrant("Refresh token expired or revoked.");
+            }
+            return new Rotated(grant, grants.newRefreshToken(c, grant, now, refreshExpiry(grant, now)), false);
+        });
+        if (rotated.reused()) {
+            if (rotated.grant().revokedAt() == null) {
+                grants.revokeGrant(rotated.grant().id(), "refresh-token-reused");
+                audit.record(Actor.SYSTEM, "oidc.refresh-reused", rotated.grant().subject(), "refresh token presented twice",
+                        "client=" + client.clientId() + " grant=" + rotated.grant().id());
+            }
+            throw OAuthError.invalidGrant("Refresh token already used; its grant is revoked.");
+        }
+        Grants.Grant grant = rotated.grant();
+        String scope = grant.scope();
+        if (parameters.get("scope").isPresent()) {
+            Set<String> asked = new LinkedHashSet<>(Arrays.asList(parameters.get("scope").get().trim().split(" +")));
+            if (!Set.of(grant.scope().split(" ")).containsAll(asked)) {
+                throw new OAuthError("invalid_scope", "A refresh may narrow the scope, never widen it.");
+            }
+            scope = String.join(" ", asked);
+        }
+        SignedIn who = subject(grant).withSession(grant);
+        Grants.Grant narrowed = new Grants.Grant(grant.id(), grant.clientId(), grant.population(), grant.subject(), grant.sid(), scope,
+                grant.amr(), grant.authTime(), grant.expiresAt(), grant.revokedAt());
+        return answer(client, narrowed, who, rotated.refresh(), null, now);
+    }
+
+    /** RFC 6749 §4.4: the client acts for itself; its registered groups go into the token. */
+    private JsonObjectBuilder clientCredentials(OidcClient client, OAuthParameters parameters) {
+        if (client.publicClient()) {
+            throw new OAuthError("unauthorized_client", "A public client cannot use client_credentials.");
+        }
+        if (parameters.get("scope").isPresent()) {
+            throw new OAuthError("invalid_scope", "client_credentials tokens carry groups, not scopes.");
+        }
+        Instant now = Instant.now();
+        String access = tokens.accessToken(new Tokens.Access(client.clientId(), client.clientId(), null, client.groups(), null, null,
+                Set.of(), null, null), now);
+        return Json.createObjectBuilder().add("access_token", access).add("token_type", "Bearer").add("expires_in", tokens.accessTokenSeconds());
+    }
+
+    private JsonObjectBuilder answer(OidcClient client, Grants.Grant grant, SignedIn who, String refresh, String nonce, Instant now) {
+        boolean member = grant.population() == OidcClient.Population.MEMBER;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> security = member ? (Map<String, Object>) who.claims().get(HardeningState.CLAIM) : null;
+        String access = tokens.accessToken(new Tokens.Access(grant.subject(), client.clientId(), grant.scope(), who.groups(), grant.id(),
+                grant.sid(), grant.amr(), grant.authTime(), security), now);
+        JsonObjectBuilder answer = Json.createObjectBuilder().add("access_token", access).add("token_type", "Bearer")
+                .add("expires_in", tokens.accessTokenSeconds()).add("scope", grant.scope());
+        if (refresh != null) {
+            answer.add("refresh_token", refresh);
+        }
+        if (Arrays.asList(grant.scope().split(" ")).contains("openid")) {
+            answer.add("id_token", tokens.idToken(client, who, nonce, access, now));
+        }
+        return answer;
+    }
+
+    private SignedInOfGrant subject(Grants.Grant grant) {
+        Authenticator authenticator = authenticators.stream().filter(a -> a.population() == grant.population()).findFirst().orElseThrow();
+        SignedIn now = authenticator.bySubject(grant.subject()).orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists."));
+        return new SignedInOfGrant(now);
+    }
+
+    /** The account as it is now, with the authentication facts of the grant. */
+    private record SignedInOfGrant(SignedIn current) {
+        SignedIn withSession(Grants.Grant grant) {
+            return new SignedIn(current.subject(), grant.sid(), grant.amr(), grant.authTime(), current.groups(), current.claims());
+        }
+    }
+
+    private java.time.Instant refreshExpiry(Grants.Grant grant, Instant now) {
+        Instant idle = now.plus(settings.oidcRefreshTokenIdle());
+        return idle.isBefore(grant.expiresAt()) ? idle : grant.expiresAt();
+    }
+
+    /** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge; a verifier without a challenge is refused too (downgrade). */
+    static void checkPkce(String challenge, String verifier) {
+        if (challenge == null) {
+            if (verifier != null) {
+                throw OAuthError.invalidGrant("code_verifier without a code_challenge.");
+            }
+            return;
+        }
+        if (verifier == null || !verifier.matches("[A-Za-z0-9._~-]{43,128}")) {
+            throw OAuthError.invalidGrant("PKCE verification failed.");
+        }
+        String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(Tokens.sha256(verifier));
+        if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII))) {
+            throw OAuthError.invalidGrant("PKCE verification failed.");
+        }
+    }
+}
