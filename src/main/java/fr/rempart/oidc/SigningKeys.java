@@ -99,8 +99,9 @@ public class SigningKeys {
         JWK jwk = generate(alg);
         Instant publishUntil = switchAt.plus(longestTokenLifetime()).plus(Duration.ofMinutes(5));
         jdbc.transaction(c -> {
-            Jdbc.execute(c, "update oidc_signing_key set retired_at = ?, publish_until = ? where alg = ? and retired_at is null",
-                    switchAt, publishUntil, alg);
+            // Every key still signing at the switch stops then (an immediate rotation also cuts short a pending one).
+            Jdbc.execute(c, "update oidc_signing_key set retired_at = ?, publish_until = ? where alg = ? and (retired_at is null or retired_at > ?)",
+                    switchAt, publishUntil, alg, switchAt);
             Jdbc.execute(c, "insert into oidc_signing_key (kid, alg, sealed_jwk, created_at, active_from) values (?, ?, ?, ?, ?)",
                     jwk.getKeyID(), alg, keys.seal(KeyRing.Purpose.SIGNING_KEY, jwk.toJSONString().getBytes(StandardCharsets.UTF_8),
                             context(jwk.getKeyID())), now, switchAt);

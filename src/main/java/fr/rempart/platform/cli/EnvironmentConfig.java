@@ -15,7 +15,7 @@ import java.util.Optional;
  * environment variables by MicroProfile Config's mapping ({@code rempart.db.url} → {@code REMPART_DB_URL}),
  * so a command reads exactly what the service reads.
  */
-final class EnvironmentConfig implements Config {
+public final class EnvironmentConfig implements Config {
 
     @Override
     public <T> T getValue(String name, Class<T> type) {

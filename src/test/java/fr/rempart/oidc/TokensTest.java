@@ -1,0 +1,140 @@
+package fr.rempart.oidc;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Our own tokens: what verifies, every forgery refused, and key rotation that breaks no token. */
+class TokensTest {
+
+    private static final String ISSUER = "https://rempart.test";
+
+    private TestDatabase db;
+    private SigningKeys keys;
+    private Tokens tokens;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = new TestDatabase("rempart.oidc.issuer", ISSUER);
+        keys = new SigningKeys(db.jdbc, db.keys, db.settings, new AuditTrail(db.keys, db.jdbc));
+        keys.refresh();
+        tokens = new Tokens(db.settings, keys);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private String access() {
+        return tokens.accessToken(new Tokens.Access("subject-1", "portal", "openid", Set.of("helpdesk-agent"), "grant-1", "sid-1",
+                Set.of("pwd", "otp"), Instant.now(), null), Instant.now());
+    }
+
+    @Test
+    void anAccessTokenVerifiesWithItsClaims() throws Exception {
+        JWTClaimsSet claims = tokens.verifyAccessToken(access()).orElseThrow();
+        assertThat(claims.getIssuer()).isEqualTo(ISSUER);
+        assertThat(claims.getAudience()).containsExactly("rempart");
+        assertThat(claims.getStringListClaim("amr")).containsExactlyInAnyOrder("pwd", "otp", "mfa");
+        assertThat(claims.getStringClaim("acr")).isEqualTo(Acr.MFA);
+        assertThat(SignedJWT.parse(access()).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
+    }
+
+    private String resigned(UnaryOperator<JWTClaimsSet.Builder> change) throws Exception {
+        // Re-signed with the provider's own active key: only the claims are wrong.
+        JWTClaimsSet claims = change.apply(new JWTClaimsSet.Builder(SignedJWT.parse(access()).getJWTClaimsSet())).build();
+        SigningKeys.Active key = keys.signing(null);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm()).type(Tokens.ACCESS_TOKEN).keyID(key.kid()).build(), claims);
+        jwt.sign(key.signer());
+        return jwt.serialize();
+    }
+
+    @Test
+    void wrongIssuerAudienceExpiredOrNotYetValidTokensAreRefusedEvenWellSigned() throws Exception {
+        assertThat(tokens.verifyAccessToken(resigned(b -> b))).isPresent();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.issuer("https://elsewhere.test")))).isEmpty();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.audience("someone-else")))).isEmpty();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.expirationTime(Date.from(Instant.now().minusSeconds(120)))))).isEmpty();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))))).isEmpty();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.jwtID(null)))).isEmpty();
+    }
+
+    @Test
+    void algNoneHmacWithThePublicKeyAndUnknownKeysAreRefused() throws Exception {
+        JWTClaimsSet claims = SignedJWT.parse(access()).getJWTClaimsSet();
+        assertThat(tokens.verifyAccessToken(new PlainJWT(claims).serialize())).isEmpty();
+
+        SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(Tokens.ACCESS_TOKEN).keyID(keys.signing(null).kid()).build(), claims);
+        hmac.sign(new MACSigner(keys.publishedJson().getBytes(StandardCharsets.UTF_8)));
+        assertThat(tokens.verifyAccessToken(hmac.serialize())).isEmpty();
+
+        var stranger = new ECKeyGenerator(Curve.P_256).keyID(keys.signing(null).kid()).generate(); // even with our kid
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(Tokens.ACCESS_TOKEN).keyID(stranger.getKeyID()).build(), claims);
+        forged.sign(new ECDSASigner(stranger));
+        assertThat(tokens.verifyAccessToken(forged.serialize())).isEmpty();
+        SignedJWT unknown = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(Tokens.ACCESS_TOKEN).keyID("unknown").build(), claims);
+        unknown.sign(new ECDSASigner(stranger));
+        assertThat(tokens.verifyAccessToken(unknown.serialize())).isEmpty();
+    }
+
+    @Test
+    void anIdTokenIsNotAnAccessTokenNorTheReverse() throws Exception {
+        OidcClient client = new OidcClient("portal", null, false, OidcClient.AuthMethod.CLIENT_SECRET_BASIC, null, List.of(), List.of(), Set.of(),
+                Set.of(), Set.of(), OidcClient.Population.MEMBER, null, null, null, null);
+        String id = tokens.idToken(client, new SignedIn("subject-1", "sid-1", Set.of("pwd"), Instant.now(), Set.of(), java.util.Map.of()),
+                "nonce-1", null, Instant.now());
+        assertThat(tokens.verifyAccessToken(id)).isEmpty();
+        assertThat(tokens.verifyIdTokenHint(id)).isPresent();
+        assertThat(tokens.verifyIdTokenHint(access())).isEmpty();
+    }
+
+    @Test
+    void rotationPublishesTheSuccessorFirstAndKeepsTheOldKeyUntilItsTokensExpire() throws Exception {
+        String before = access();
+        String oldKid = keys.signing("ES256").kid();
+        String newKid = keys.rotate("ES256", Duration.ofMinutes(10), Actor.SYSTEM, "test");
+        assertThat(keys.publishedJson()).contains(oldKid, newKid);
+        assertThat(keys.signing("ES256").kid()).isEqualTo(oldKid); // prepublished: not signing yet
+        String immediate = keys.rotate("ES256", Duration.ZERO, Actor.SYSTEM, "compromise");
+        assertThat(keys.signing("ES256").kid()).isEqualTo(immediate);
+        assertThat(keys.publishedJson()).contains(oldKid, newKid, immediate);
+        assertThat(tokens.verifyAccessToken(before)).isPresent(); // signed by the retired key, still verifiable
+        assertThat(SignedJWT.parse(access()).getHeader().getKeyID()).isEqualTo(immediate);
+        assertThat(SignedJWT.parse(access()).getHeader().getType()).isEqualTo(new JOSEObjectType("at+jwt"));
+        // Private parts never published.
+        assertThat(keys.publishedJson()).doesNotContain("\"d\"");
+    }
+
+    @Test
+    void aRetiredKeyIsDroppedOnceItsLastTokenHasExpired() throws Exception {
+        String oldKid = keys.signing("ES256").kid();
+        keys.rotate("ES256", Duration.ZERO, Actor.SYSTEM, "test");
+        db.jdbc.update("update oidc_signing_key set publish_until = ? where kid = ?", Instant.now().minusSeconds(1), oldKid);
+        keys.load();
+        assertThat(keys.publishedJson()).doesNotContain(oldKid);
+    }
+}
