@@ -28,8 +28,8 @@ import java.util.Set;
  * Creating staff accounts and their passwords. An administrator never chooses a staff member's
  * password: Rempart generates the first one (100 random bits), shows it once, and the staff member
  * must replace it at the first sign-in, after enrolling the second factor. The new password goes
- * through the members' policy (breached corpus, common words, sequences, strength floor) at the full
- * length (15), and may not contain the staff member's name, username or e-mail address.
+ * through the members' policy (breached corpus, common words, sequences, strength floor) at the length
+ * required without a second factor (15 by default), and may not contain the staff member's name, username or e-mail address.
  */
 @ApplicationScoped
 public class StaffAccounts {

@@ -1,7 +1,10 @@
 package fr.rempart.signin.staff;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A signed-in member of staff as the OpenID provider sees them. {@code subject} is the account's id
@@ -14,7 +17,7 @@ public record StaffPrincipal(String subject, String username, String displayName
                              Instant authTime, String sid) {
 
     public StaffPrincipal {
-        groups = Set.copyOf(groups);
-        amr = amr == null ? null : Set.copyOf(amr);
+        groups = Collections.unmodifiableSet(new TreeSet<>(groups));
+        amr = amr == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(amr));
     }
 }

@@ -1,6 +1,8 @@
 package fr.rempart.signin.staff;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
@@ -24,7 +26,7 @@ public record StaffSession(String idHash, String sid, StaffId staff, Stage stage
     }
 
     public StaffSession {
-        amr = Set.copyOf(amr);
+        amr = Collections.unmodifiableSet(new LinkedHashSet<>(amr)); // in the order the factors were given: "pwd otp"
     }
 
     public boolean full() {
