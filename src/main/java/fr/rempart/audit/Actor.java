@@ -9,6 +9,11 @@ public record Actor(String kind, String id) {
         return new Actor("member", memberNumber);
     }
 
+    /** A member of staff signed in to Rempart's own staff pages (helpdesk, security). */
+    public static Actor staff(String username) {
+        return new Actor("staff", username);
+    }
+
     public static Actor token(String issuerName, String subject) {
         return new Actor("token", issuerName + ":" + subject);
     }

@@ -54,8 +54,8 @@ public class UpdatePasswordStep implements RequiredActionStep {
         return Submission.completed();
     }
 
-    /** The new-password form shared by the required action and the forgotten-password reset. */
-    static final class PasswordPage {
+    /** The new-password form shared by the required action, the forgotten-password reset and the staff's first sign-in. */
+    public static final class PasswordPage {
         private PasswordPage() {
         }
 
@@ -73,7 +73,7 @@ public class UpdatePasswordStep implements RequiredActionStep {
             return errors;
         }
 
-        static String render(Pages pages, Map<String, Object> page, java.util.Locale locale, int minLength, int maxLength, String action,
+        public static String render(Pages pages, Map<String, Object> page, java.util.Locale locale, int minLength, int maxLength, String action,
                              String titleKey, String whyKey, Map<String, List<String>> errors) {
             Map<String, Object> model = new HashMap<>(page);
             model.put("title", Messages.get(locale, titleKey));

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Every ten minutes, deletes expired sessions and forgotten sign-in failures, so neither table grows without bound. */
+/** Every ten minutes, deletes expired sessions (members' and staff's) and forgotten sign-in failures, so no table grows without bound. */
 @ApplicationScoped
 public class Housekeeping {
 
@@ -25,6 +25,8 @@ public class Housekeeping {
     SessionStore sessions;
     @Inject
     FailureCounter failures;
+    @Inject
+    fr.rempart.signin.staff.StaffSessionStore staffSessions;
 
     private ScheduledFuture<?> task;
 
@@ -34,7 +36,7 @@ public class Housekeeping {
 
     void run() {
         try {
-            int expired = sessions.purge();
+            int expired = sessions.purge() + staffSessions.purge();
             int forgotten = failures.purge();
             LOG.fine(() -> "Housekeeping: " + expired + " sessions, " + forgotten + " failure counters removed");
         } catch (RuntimeException e) {

@@ -75,7 +75,7 @@ public class TotpService implements SecondFactor {
 
     /** A new secret for the member, not active until {@link #confirm} receives a valid code. */
     public Enrolment startEnrolment(Member member) {
-        String secret = new DefaultSecretGenerator(32).generate(); // 32 base32 characters = 160 bits
+        String secret = newSecret();
         Instant now = Instant.now();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from totp_credential where member_id = ? and confirmed = false", member.id().value());
@@ -250,9 +250,21 @@ public class TotpService implements SecondFactor {
     }
 
     private Enrolment enrolment(Member member, String secret) {
-        String label = settings.mutualName() + ":" + member.number().value();
-        QrData data = new QrData.Builder().label(label).secret(secret).issuer(settings.mutualName())
-                .algorithm(HashingAlgorithm.valueOf(settings.totpAlgorithm())).digits(settings.totpDigits()).period(settings.totpPeriod()).build();
+        return enrolment(settings.mutualName(), member.number().value(), secret, settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod());
+    }
+
+    /** A new 160-bit secret in base32 (32 characters). */
+    public static String newSecret() {
+        return new DefaultSecretGenerator(32).generate();
+    }
+
+    /**
+     * What an enrolment page shows for a secret: the {@code otpauth} URI, its QR code as a data URI,
+     * and the key in groups of four. Members and staff enrol through the same drawing.
+     */
+    public static Enrolment enrolment(String issuer, String account, String secret, String algorithm, int digits, int period) {
+        QrData data = new QrData.Builder().label(issuer + ":" + account).secret(secret).issuer(issuer)
+                .algorithm(HashingAlgorithm.valueOf(algorithm)).digits(digits).period(period).build();
         String qr;
         try {
             ZxingPngQrGenerator generator = new ZxingPngQrGenerator();

@@ -28,7 +28,7 @@ class PlatformIT {
         assertThat(metrics.body()).contains("rempart_signin");
         HttpResponse<String> openapi = Api.get("/openapi", null);
         assertThat(openapi.statusCode()).isEqualTo(200);
-        assertThat(openapi.body()).contains("/api/v1/members").contains("/api/v1/member-imports");
+        assertThat(openapi.body()).contains("/api/v1/members").contains("/api/v1/member-imports").contains("/api/v1/staff");
     }
 
     @Test

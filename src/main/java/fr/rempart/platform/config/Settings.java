@@ -136,6 +136,15 @@ public class Settings {
         return duration("rempart.session.absolute-timeout", Duration.ofHours(12));
     }
 
+    /** Staff sessions (helpdesk, security administrators) end sooner than members': theirs reach every member. */
+    public Duration staffSessionIdleTimeout() {
+        return duration("rempart.staff.session.idle-timeout", Duration.ofMinutes(15));
+    }
+
+    public Duration staffSessionAbsoluteTimeout() {
+        return duration("rempart.staff.session.absolute-timeout", Duration.ofHours(10));
+    }
+
     public Duration deviceCookieLifetime() {
         return duration("rempart.signin.device-cookie-lifetime", Duration.ofDays(180));
     }
@@ -299,6 +308,10 @@ public class Settings {
         signinAddressPerMinute();
         sessionIdleTimeout();
         sessionAbsoluteTimeout();
+        if (staffSessionIdleTimeout().isNegative() || staffSessionIdleTimeout().isZero()
+                || staffSessionAbsoluteTimeout().compareTo(staffSessionIdleTimeout()) < 0) {
+            throw new IllegalStateException("rempart.staff.session.*: a positive idle timeout, and an absolute timeout no shorter than it");
+        }
         deviceCookieLifetime();
         importBatchSize();
         smtpPort();

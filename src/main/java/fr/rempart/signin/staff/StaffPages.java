@@ -1,0 +1,331 @@
+package fr.rempart.signin.staff;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.password.UpdatePasswordStep;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.platform.web.CsrfToken;
+import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.Pages;
+import fr.rempart.platform.web.ReturnPath;
+import fr.rempart.totp.TotpService;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The staff's sign-in pages, apart from the members': username and password, then the code of the
+ * second factor — or, for an account without one, its enrolment, which cannot be skipped — then,
+ * after an administrator's initial password, a password of their own; then a FULL staff session,
+ * which goes back to the {@link ReturnPath} when one is waiting (the OpenID authorization endpoint)
+ * or to the staff home page. Each stage reaches its own page only, and the token changes at each.
+ */
+@Path("staff")
+@Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
+public class StaffPages {
+
+    private static final int MAX_PASSWORD_CHARS = 1024;
+
+    @Inject
+    StaffSignIn signIn;
+    @Inject
+    StaffSessions staffSessions;
+    @Inject
+    StaffSessionStore sessions;
+    @Inject
+    StaffRepository staff;
+    @Inject
+    StaffTotp totp;
+    @Inject
+    StaffAccounts accounts;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    Pages pages;
+    @Inject
+    CsrfToken csrf;
+    @Inject
+    MetricRegistry metrics;
+    @Context
+    HttpHeaders headers;
+    @Context
+    HttpServletRequest request;
+
+    /** A session at the stage a page serves, with its account. */
+    private record Current(StaffSession session, StaffAccount account) {
+    }
+
+    /** Where a session of this stage belongs. */
+    static String landing(StaffSession.Stage stage) {
+        return switch (stage) {
+            case PASSWORD_DONE -> "/staff/signin/code";
+            case TOTP_ENROL -> "/staff/signin/enrol";
+            case PASSWORD_CHANGE -> "/staff/signin/password";
+            case FULL -> "/staff";
+        };
+    }
+
+    @GET
+    public Response home() {
+        Optional<Current> current = current(StaffSession.Stage.FULL);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        StaffAccount account = current.get().account();
+        StaffSession session = current.get().session();
+        Locale locale = locale();
+        Map<String, Object> model = model("staff.home.title");
+        model.put("displayName", account.displayName());
+        model.put("username", account.username().value());
+        model.put("email", account.email().value());
+        model.put("groups", account.groupNames().stream().map(g -> Map.of("name", Messages.get(locale, "staff.group." + g), "value", g)).toList());
+        model.put("factors", String.join(", ", session.amr()));
+        model.put("authTime", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneId.of("Europe/Paris"))
+                .format(session.authTime()));
+        return Response.ok(pages.render("staff-home", locale, model)).build();
+    }
+
+    @GET
+    @Path("signin")
+    public Response signInPage(@QueryParam("signedOut") String signedOut) {
+        Optional<StaffSession> session = staffSessions.session(headers, request);
+        if (session.isPresent()) {
+            return session.get().full() ? completed(null) : elsewhere();
+        }
+        Map<String, Object> model = model("staff.signin.title");
+        model.put("signedOut", signedOut != null);
+        return Response.ok(pages.render("staff-signin", locale(), model)).build();
+    }
+
+    @POST
+    @Path("signin")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response signIn(@FormParam("username") String username, @FormParam("password") String password) {
+        if (username == null || username.isBlank() || password == null || password.isEmpty()
+                || username.length() > 254 || password.length() > MAX_PASSWORD_CHARS) {
+            return signInError("staff.signin.error.missing", 200);
+        }
+        ClientInfo client = staffSessions.client(request);
+        StaffSignIn.Result result = signIn.signIn(username, password, client);
+        metrics.counter("rempart.staff.signin", new Tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))).inc();
+        if (result.outcome() == StaffSignIn.Outcome.ADDRESS_LIMITED) {
+            return signInError("signin.error.address-limited", 429);
+        }
+        if (result.outcome() == StaffSignIn.Outcome.FAILED) {
+            return signInError("staff.signin.error.failed", 200);
+        }
+        StaffAccount account = result.account();
+        staffSessions.token(headers, request).ifPresent(sessions::revoke);
+        // No way around the second factor: an account without one enrols it now, before anything else.
+        StaffSession.Stage stage = account.totpEnrolled() ? StaffSession.Stage.PASSWORD_DONE : StaffSession.Stage.TOTP_ENROL;
+        String token = sessions.create(account.id(), stage, Set.of("pwd"), client);
+        csrf.renew();
+        return Response.seeOther(URI.create(landing(stage))).cookie(staffSessions.cookie(token, request)).build();
+    }
+
+    @GET
+    @Path("signin/code")
+    public Response codePage() {
+        if (current(StaffSession.Stage.PASSWORD_DONE).isEmpty()) {
+            return elsewhere();
+        }
+        return Response.ok(pages.render("staff-code", locale(), model("staff.code.title"))).build();
+    }
+
+    @POST
+    @Path("signin/code")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response code(@FormParam("code") String code) {
+        Optional<Current> current = current(StaffSession.Stage.PASSWORD_DONE);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        StaffTotp.Outcome outcome = totp.verify(current.get().account(), code, staffSessions.client(request));
+        metrics.counter("rempart.staff.second_factor", new Tag("outcome", outcome.name().toLowerCase(Locale.ROOT))).inc();
+        if (outcome != StaffTotp.Outcome.ACCEPTED) {
+            Map<String, Object> model = model("staff.code.title");
+            model.put("error", Messages.get(locale(), "staff.code.error." + outcome.name()));
+            return Response.status(outcome == StaffTotp.Outcome.LOCKED ? 429 : 400).entity(pages.render("staff-code", locale(), model)).build();
+        }
+        return afterSecondFactor(current.get());
+    }
+
+    @GET
+    @Path("signin/enrol")
+    public Response enrolPage() {
+        Optional<Current> current = current(StaffSession.Stage.TOTP_ENROL);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        return Response.ok(enrolment(current.get(), null)).build();
+    }
+
+    @POST
+    @Path("signin/enrol")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response enrol(@FormParam("code") String code) {
+        Optional<Current> current = current(StaffSession.Stage.TOTP_ENROL);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        if (!totp.confirm(current.get().account(), current.get().session(), code, staffSessions.client(request))) {
+            return Response.status(400).entity(enrolment(current.get(), Messages.get(locale(), "totp.enrol.invalid-code"))).build();
+        }
+        return afterSecondFactor(current.get());
+    }
+
+    @GET
+    @Path("signin/password")
+    public Response passwordPage() {
+        Optional<Current> current = current(StaffSession.Stage.PASSWORD_CHANGE);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        return Response.ok(passwordForm(current.get().account(), Map.of())).build();
+    }
+
+    @POST
+    @Path("signin/password")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response password(MultivaluedMap<String, String> form) {
+        Optional<Current> current = current(StaffSession.Stage.PASSWORD_CHANGE);
+        if (current.isEmpty()) {
+            return elsewhere();
+        }
+        StaffAccount account = current.get().account();
+        String password = form.getFirst("newPassword");
+        Map<String, List<String>> errors = accounts.check(account, password, form.getFirst("confirmPassword"), locale());
+        if (!errors.isEmpty()) {
+            return Response.status(400).entity(passwordForm(account, errors)).build();
+        }
+        accounts.changePassword(account, password, current.get().session(), staffSessions.client(request));
+        return promote(current.get(), StaffSession.Stage.FULL, current.get().session().amr(), null);
+    }
+
+    @POST
+    @Path("signout")
+    public Response signOut() {
+        staffSessions.session(headers, request).ifPresent(s -> staff.byId(s.staff()).ifPresent(a -> audit.record(Actor.staff(a.username().value()),
+                "staff.signout", a.auditSubject(), null, "sid=" + s.sid() + " ip=" + staffSessions.client(request).address())));
+        staffSessions.token(headers, request).ifPresent(sessions::revoke);
+        return Response.seeOther(URI.create(StaffSessions.SIGN_IN_PATH + "?signedOut")).cookie(staffSessions.clearedCookie(request)).build();
+    }
+
+    /** Both factors given: a password of one's own next if the current one came from an administrator, otherwise signed in. */
+    private Response afterSecondFactor(Current current) {
+        Set<String> amr = new LinkedHashSet<>(current.session().amr());
+        amr.add("otp");
+        StaffSession.Stage next = current.account().mustChangePassword() ? StaffSession.Stage.PASSWORD_CHANGE : StaffSession.Stage.FULL;
+        return promote(current, next, amr, Instant.now());
+    }
+
+    private Response promote(Current current, StaffSession.Stage next, Set<String> amr, Instant authTime) {
+        Optional<String> token = sessions.promote(current.session(), next, amr, authTime, staffSessions.client(request));
+        if (token.isEmpty()) {
+            return redirect(StaffSessions.SIGN_IN_PATH); // ended meanwhile (signed out in another tab, revoked)
+        }
+        csrf.renew();
+        if (next != StaffSession.Stage.FULL) {
+            return Response.seeOther(URI.create(landing(next))).cookie(staffSessions.cookie(token.get(), request)).build();
+        }
+        StaffAccount account = current.account();
+        audit.record(Actor.staff(account.username().value()), "staff.signin.succeeded", account.auditSubject(), null,
+                "amr=" + String.join(" ", amr) + " sid=" + current.session().sid() + " ip=" + staffSessions.client(request).address());
+        return completed(token.get());
+    }
+
+    /** Signed in: back to the waiting return path (and forget it), or the staff home page. */
+    private Response completed(String token) {
+        boolean secure = staffSessions.client(request).secure();
+        Optional<String> back = ReturnPath.of(headers);
+        Response.ResponseBuilder answer = Response.seeOther(URI.create(back.orElse("/staff")));
+        if (token != null) {
+            answer.cookie(staffSessions.cookie(token, request));
+        }
+        if (headers.getCookies().containsKey(ReturnPath.COOKIE)) {
+            answer.cookie(ReturnPath.cleared(secure));
+        }
+        return answer.build();
+    }
+
+    private String enrolment(Current current, String error) {
+        TotpService.Enrolment enrolment = totp.enrolment(current.account(), current.session());
+        Map<String, Object> model = model("totp.enrol.title");
+        model.put("why", Messages.get(locale(), "staff.enrol.why"));
+        model.put("qr", enrolment.qrDataUri());
+        model.put("key", enrolment.groupedKey());
+        model.put("uri", enrolment.uri());
+        model.put("action", "/staff/signin/enrol");
+        model.put("error", error);
+        return pages.render("totp-enrol", locale(), model);
+    }
+
+    private String passwordForm(StaffAccount account, Map<String, List<String>> errors) {
+        return UpdatePasswordStep.PasswordPage.render(pages, model("staff.password.title"), locale(), accounts.minLength(account), accounts.maxLength(),
+                "/staff/signin/password", "staff.password.title", "staff.password.why", errors);
+    }
+
+    /** This browser's session and its account, when it is at this stage and the account may still sign in. */
+    private Optional<Current> current(StaffSession.Stage stage) {
+        return staffSessions.session(headers, request).filter(s -> s.stage() == stage)
+                .flatMap(s -> staff.byId(s.staff()).filter(a -> !a.disabled()).map(a -> new Current(s, a)));
+    }
+
+    /** Where this browser belongs instead: its session's page, or the sign-in page (ending a session whose account was disabled). */
+    private Response elsewhere() {
+        Optional<StaffSession> session = staffSessions.session(headers, request);
+        if (session.isEmpty()) {
+            return redirect(StaffSessions.SIGN_IN_PATH);
+        }
+        if (staff.byId(session.get().staff()).filter(a -> !a.disabled()).isEmpty()) {
+            staffSessions.token(headers, request).ifPresent(sessions::revoke);
+            return Response.seeOther(URI.create(StaffSessions.SIGN_IN_PATH)).cookie(staffSessions.clearedCookie(request)).build();
+        }
+        return redirect(landing(session.get().stage()));
+    }
+
+    private Response signInError(String key, int status) {
+        Map<String, Object> model = model("staff.signin.title");
+        model.put("error", Messages.get(locale(), key));
+        // The typed name is not echoed: it could be a password typed in the wrong field.
+        return Response.status(status).entity(pages.render("staff-signin", locale(), model)).build();
+    }
+
+    private Map<String, Object> model(String titleKey) {
+        return pages.base(Messages.get(locale(), titleKey), csrf.formToken(), request.getRequestURI());
+    }
+
+    private Locale locale() {
+        return Locales.of(headers);
+    }
+
+    private static Response redirect(String path) {
+        return Response.seeOther(URI.create(path)).build();
+    }
+}

@@ -1,0 +1,153 @@
+package fr.rempart.signin.staff;
+
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.web.ClientInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Staff sessions in the database ({@code staff_session}), like members' {@code web_session} but with
+ * their own, shorter timeouts ({@code rempart.staff.session.*}) and a stable {@code sid}. A session
+ * never changes stage under the same token: {@link #promote} replaces it.
+ */
+@ApplicationScoped
+public class StaffSessionStore {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    private static final String COLUMNS = "id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at";
+
+    private Jdbc jdbc;
+    private Duration idle;
+    private Duration absolute;
+
+    protected StaffSessionStore() {
+    }
+
+    @Inject
+    public StaffSessionStore(Jdbc jdbc, Settings settings) {
+        this.jdbc = jdbc;
+        this.idle = settings.staffSessionIdleTimeout();
+        this.absolute = settings.staffSessionAbsoluteTimeout();
+    }
+
+    /** Opens a session after the password step and returns its token, whose only copy goes into the cookie. */
+    public String create(StaffId staff, StaffSession.Stage stage, Set<String> amr, ClientInfo client) {
+        String token = random(32);
+        Instant now = Instant.now();
+        jdbc.update("insert into staff_session (id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at, ip, user_agent) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), random(16), staff.value(), stage, String.join(" ", amr), now,
+                now, now, now.plus(absolute), client.address(), client.userAgent());
+        return token;
+    }
+
+    /** The session of this token, if it exists and has timed out neither way. */
+    public Optional<StaffSession> find(String token) {
+        if (token == null || token.length() != 43) {
+            return Optional.empty();
+        }
+        String idHash = hash(token);
+        Optional<StaffSession> found = jdbc.one("select " + COLUMNS + " from staff_session where id_hash = ?", r -> new StaffSession(
+                r.getString("id_hash"), r.getString("sid"), new StaffId(r.getObject("staff_id", UUID.class)),
+                StaffSession.Stage.valueOf(r.getString("stage")), new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))),
+                Jdbc.instant(r, "auth_time"), Jdbc.instant(r, "created_at"), Jdbc.instant(r, "last_seen_at"), Jdbc.instant(r, "expires_at")), idHash);
+        if (found.isEmpty()) {
+            return found;
+        }
+        StaffSession session = found.get();
+        Instant now = Instant.now();
+        if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.lastSeenAt().plus(idle))) {
+            jdbc.update("delete from staff_session where id_hash = ?", idHash);
+            return Optional.empty();
+        }
+        if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
+            jdbc.update("update staff_session set last_seen_at = ? where id_hash = ?", now, idHash);
+        }
+        return found;
+    }
+
+    /**
+     * Replaces the session by one at the next stage, with a new token, the same sid, creation time and
+     * absolute expiry; {@code authTime} when a factor was just accepted, else the old one. Empty when
+     * the session was ended meanwhile (signed out elsewhere, revoked by the OpenID provider).
+     */
+    public Optional<String> promote(StaffSession session, StaffSession.Stage stage, Set<String> amr, Instant authTime, ClientInfo client) {
+        String token = random(32);
+        Instant now = Instant.now();
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "delete from staff_session where id_hash = ?", session.idHash()) == 0) {
+                return Optional.<String>empty();
+            }
+            Jdbc.execute(c, "insert into staff_session (id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at, ip, user_agent) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.staff().value(), stage, String.join(" ", amr),
+                    authTime == null ? session.authTime() : authTime, session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
+            return Optional.of(token);
+        });
+    }
+
+    /** The secret of the enrolment in progress in this session, sealed. */
+    public Optional<byte[]> pendingTotp(StaffSession session) {
+        return jdbc.one("select pending_totp from staff_session where id_hash = ? and pending_totp is not null", r -> r.getBytes(1), session.idHash());
+    }
+
+    public void storePendingTotp(StaffSession session, byte[] sealed) {
+        jdbc.update("update staff_session set pending_totp = ? where id_hash = ?", sealed, session.idHash());
+    }
+
+    public void revoke(String token) {
+        if (token != null) {
+            jdbc.update("delete from staff_session where id_hash = ?", hash(token));
+        }
+    }
+
+    /** Ends the session with this sid, whatever its stage; true when there was one. */
+    public boolean revokeSid(String sid) {
+        return sid != null && jdbc.update("delete from staff_session where sid = ?", sid) > 0;
+    }
+
+    /** The account whose session has this sid, if it is still open. */
+    public Optional<StaffId> staffOf(String sid) {
+        return sid == null ? Optional.empty()
+                : jdbc.one("select staff_id from staff_session where sid = ?", r -> new StaffId(r.getObject(1, UUID.class)), sid);
+    }
+
+    /** Ends every other session of the account (after a password change in this one). */
+    public int revokeOthers(StaffId staff, StaffSession kept) {
+        return jdbc.update("delete from staff_session where staff_id = ? and id_hash <> ?", staff.value(), kept.idHash());
+    }
+
+    /** Deletes timed-out sessions (housekeeping; a timed-out session is refused anyway). */
+    public int purge() {
+        Instant now = Instant.now();
+        return jdbc.update("delete from staff_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
