@@ -1,8 +1,8 @@
 package fr.rempart.audit;
 
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -22,7 +22,7 @@ public class AuditResource {
     @Allowed("security-admin")
     public JsonObject verify() {
         AuditTrail.Verification v = trail.verify();
-        JsonObjectBuilder answer = Json.createObjectBuilder().add("intact", v.intact()).add("checked", v.checked());
+        JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("intact", v.intact()).add("checked", v.checked());
         if (!v.intact()) {
             answer.add("firstBrokenSeq", v.firstBrokenSeq()).add("problem", v.problem());
         }

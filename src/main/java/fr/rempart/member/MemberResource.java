@@ -1,14 +1,13 @@
 package fr.rempart.member;
 
 import fr.rempart.audit.Actor;
+import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.BodyLimits;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
-import fr.rempart.platform.api.Allowed;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -16,9 +15,9 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
@@ -81,10 +80,10 @@ public class MemberResource {
     @BodyLimits.Streamed
     public Response importCsv(InputStream body) {
         MemberImport.Report report = imports.run(body, caller(), Locales.of(headers));
-        JsonArrayBuilder rejects = Json.createArrayBuilder();
-        report.rejects().forEach(r -> rejects.add(Json.createObjectBuilder().add("line", r.line()).add("field", r.field())
+        JsonArrayBuilder rejects = JsonBinder.JSON.createArrayBuilder();
+        report.rejects().forEach(r -> rejects.add(JsonBinder.JSON.createObjectBuilder().add("line", r.line()).add("field", r.field())
                 .add("code", r.code()).add("message", r.message())));
-        JsonObjectBuilder answer = Json.createObjectBuilder().add("read", report.read()).add("created", report.created())
+        JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("read", report.read()).add("created", report.created())
                 .add("updated", report.updated()).add("rejected", report.rejected()).add("rejects", rejects)
                 .add("rejectsTruncated", report.rejectsTruncated());
         if (report.stoppedAt() != null) {
@@ -100,7 +99,7 @@ public class MemberResource {
 
     /** The member as the API shows it: the NIR masked, never whole. */
     static JsonObject view(Member m) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("memberNumber", m.number().value()).add("nir", m.nirMasked())
+        JsonObjectBuilder b = JsonBinder.JSON.createObjectBuilder().add("memberNumber", m.number().value()).add("nir", m.nirMasked())
                 .add("lastName", m.lastName().value()).add("firstName", m.firstName().value())
                 .add("birthDate", m.birthDate().toString()).add("sex", String.valueOf(m.sex().code())).add("language", m.language());
         if (m.email() != null) {
@@ -110,14 +109,14 @@ public class MemberResource {
             b.add("phone", m.phone().e164());
         }
         if (m.address() != null) {
-            JsonObjectBuilder a = Json.createObjectBuilder().add("line1", m.address().line1()).add("postcode", m.address().postcode())
+            JsonObjectBuilder a = JsonBinder.JSON.createObjectBuilder().add("line1", m.address().line1()).add("postcode", m.address().postcode())
                     .add("city", m.address().city()).add("country", m.address().country());
             if (m.address().line2() != null) {
                 a.add("line2", m.address().line2());
             }
             b.add("address", a);
         }
-        JsonArrayBuilder actions = Json.createArrayBuilder();
+        JsonArrayBuilder actions = JsonBinder.JSON.createArrayBuilder();
         m.requiredActions().forEach(a -> actions.add(a.name()));
         return b.add("requiredActions", actions).add("createdAt", m.createdAt().toString()).add("updatedAt", m.updatedAt().toString()).build();
     }

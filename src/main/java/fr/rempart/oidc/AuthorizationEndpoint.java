@@ -6,11 +6,11 @@ import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Csrf;
+import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.platform.web.ReturnPath;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -98,7 +98,7 @@ public class AuthorizationEndpoint {
             throw new ProblemException(400, "oidc.error.expired-request");
         }
         MultivaluedMap<String, String> raw = new MultivaluedHashMap<>();
-        JsonObject stored = Json.createReader(new StringReader(pending.get().parameters())).readObject();
+        JsonObject stored = JsonBinder.JSON.createReader(new StringReader(pending.get().parameters())).readObject();
         stored.forEach((k, v) -> raw.add(k, ((JsonString) v).getString()));
         return authorize(parameters(raw), pending.get().createdAt(), id);
     }
@@ -192,7 +192,7 @@ public class AuthorizationEndpoint {
         String id = pendingId;
         if (id == null) {
             id = Tokens.newSecret();
-            JsonObjectBuilder json = Json.createObjectBuilder();
+            JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder();
             authz.parameters().forEach(json::add);
             jdbc.update("insert into oidc_authorization_request (id, parameters, created_at, expires_at) values (?, ?, ?, ?)",
                     id, json.build().toString(), requestedAt, requestedAt.plus(PENDING_LIFETIME));

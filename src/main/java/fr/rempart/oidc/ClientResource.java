@@ -11,7 +11,6 @@ import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -59,7 +58,7 @@ public class ClientResource {
     public Response register(JsonValue body) {
         Locale locale = Locales.of(headers);
         JsonValue normalised = body.getValueType() == JsonValue.ValueType.OBJECT && body.asJsonObject().containsKey("public")
-                ? Json.createObjectBuilder(body.asJsonObject()).remove("public").add("isPublic", body.asJsonObject().get("public")).build() : body;
+                ? JsonBinder.JSON.createObjectBuilder(body.asJsonObject()).remove("public").add("isPublic", body.asJsonObject().get("public")).build() : body;
         ClientForm form = JsonBinder.bind(normalised, ClientForm.class, locale);
         OidcClient.AuthMethod method;
         try {
@@ -87,7 +86,7 @@ public class ClientResource {
         TrustedIssuers.Caller caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
         var secret = clients.register(registration, Actor.token(caller.issuerName(), caller.subject()));
         OidcClient client = clients.find(registration.clientId()).orElseThrow();
-        JsonObjectBuilder answer = Json.createObjectBuilder().add("clientId", client.clientId())
+        JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("clientId", client.clientId())
                 .add("tokenEndpointAuthMethod", client.authMethod().value()).add("public", client.publicClient());
         secret.ifPresent(s -> answer.add("clientSecret", s));
         return Response.created(URI.create("/api/v1/clients/" + client.clientId())).entity(answer.build().toString())

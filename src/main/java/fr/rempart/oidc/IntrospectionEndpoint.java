@@ -1,8 +1,8 @@
 package fr.rempart.oidc;
 
 import fr.rempart.platform.web.Csrf;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -47,7 +47,7 @@ public class IntrospectionEndpoint {
         String hint = parameters.get("token_type_hint").orElse("access_token");
         Optional<JsonObjectBuilder> answer = "refresh_token".equals(hint) ? refresh(token, caller).or(() -> access(token))
                 : access(token).or(() -> refresh(token, caller));
-        return OAuthErrorMapper.json(200, answer.orElseGet(() -> Json.createObjectBuilder().add("active", false)).build()).build();
+        return OAuthErrorMapper.json(200, answer.orElseGet(() -> JsonBinder.JSON.createObjectBuilder().add("active", false)).build()).build();
     }
 
     private Optional<JsonObjectBuilder> access(String token) {
@@ -55,7 +55,7 @@ public class IntrospectionEndpoint {
             return Optional.empty();
         }
         return active.active(token).map(claims -> {
-            JsonObjectBuilder json = Json.createObjectBuilder().add("active", true).add("token_type", "Bearer");
+            JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("active", true).add("token_type", "Bearer");
             // RFC 7662 §2.2: the token's own claims (exp, iat, sub, client_id, scope, acr, account_security…) describe it.
             for (Map.Entry<String, Object> claim : claims.toJSONObject().entrySet()) {
                 json.add(claim.getKey(), toJson(claim.getValue()));
@@ -71,7 +71,7 @@ public class IntrospectionEndpoint {
         Instant now = Instant.now();
         return grants.refresh(token).filter(r -> r.usedAt() == null && now.isBefore(r.expiresAt()) && r.grant().active(now)
                         && r.grant().clientId().equals(caller.clientId()))
-                .map(r -> Json.createObjectBuilder().add("active", true).add("token_type", "refresh_token").add("client_id", r.grant().clientId())
+                .map(r -> JsonBinder.JSON.createObjectBuilder().add("active", true).add("token_type", "refresh_token").add("client_id", r.grant().clientId())
                         .add("sub", r.grant().subject()).add("scope", r.grant().scope()).add("exp", r.expiresAt().getEpochSecond())
                         .add("iss", active.issuer()));
     }
@@ -85,21 +85,21 @@ public class IntrospectionEndpoint {
             return b ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE;
         }
         if (value instanceof Number n) {
-            return n instanceof Double || n instanceof Float ? Json.createValue(n.doubleValue()) : Json.createValue(n.longValue());
+            return n instanceof Double || n instanceof Float ? JsonBinder.JSON.createValue(n.doubleValue()) : JsonBinder.JSON.createValue(n.longValue());
         }
         if (value instanceof java.util.Date d) {
-            return Json.createValue(d.toInstant().getEpochSecond());
+            return JsonBinder.JSON.createValue(d.toInstant().getEpochSecond());
         }
         if (value instanceof Map<?, ?> map) {
-            JsonObjectBuilder object = Json.createObjectBuilder();
+            JsonObjectBuilder object = JsonBinder.JSON.createObjectBuilder();
             ((Map<String, Object>) map).forEach((k, v) -> object.add(k, toJson(v)));
             return object.build();
         }
         if (value instanceof Iterable<?> list) {
-            var array = Json.createArrayBuilder();
+            var array = JsonBinder.JSON.createArrayBuilder();
             list.forEach(v -> array.add(toJson(v)));
             return array.build();
         }
-        return Json.createValue(value.toString());
+        return JsonBinder.JSON.createValue(value.toString());
     }
 }

@@ -1,6 +1,6 @@
 package fr.rempart.oidc;
 
-import jakarta.json.Json;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -14,7 +14,7 @@ public class OAuthErrorMapper implements ExceptionMapper<OAuthError> {
 
     @Override
     public Response toResponse(OAuthError error) {
-        Response.ResponseBuilder response = json(error.status(), Json.createObjectBuilder().add("error", error.code())
+        Response.ResponseBuilder response = json(error.status(), JsonBinder.JSON.createObjectBuilder().add("error", error.code())
                 .add("error_description", error.getMessage()).build());
         if (error instanceof ClientAuthenticator.BasicFailure) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"rempart\"");

@@ -1,9 +1,9 @@
 package fr.rempart.oidc;
 
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -46,7 +46,7 @@ public class ProviderMetadata {
 
     public JsonObject openidConfiguration() {
         String issuer = issuer();
-        return Json.createObjectBuilder()
+        return JsonBinder.JSON.createObjectBuilder()
                 .add("issuer", issuer)
                 .add("authorization_endpoint", issuer + AUTHORIZE)
                 .add("token_endpoint", issuer + TOKEN)
@@ -83,12 +83,12 @@ public class ProviderMetadata {
     /** Shared Signals Framework 1.0 transmitter metadata (§6.1). */
     public JsonObject ssfConfiguration() {
         String issuer = issuer();
-        return Json.createObjectBuilder()
+        return JsonBinder.JSON.createObjectBuilder()
                 .add("spec_version", "1_0")
                 .add("issuer", issuer)
                 .add("jwks_uri", issuer + JWKS)
                 .add("delivery_methods_supported", array(List.of("urn:ietf:rfc:8935", "urn:ietf:rfc:8936")))
-                .add("authorization_schemes", Json.createArrayBuilder().add(Json.createObjectBuilder().add("spec_urn", "urn:ietf:rfc:6749")))
+                .add("authorization_schemes", JsonBinder.JSON.createArrayBuilder().add(JsonBinder.JSON.createObjectBuilder().add("spec_urn", "urn:ietf:rfc:6749")))
                 .add("default_subjects", "NONE")
                 .add("poll_endpoint", issuer + SSF_POLL)
                 .add("events_supported", array(SecurityEvents.TYPES))
@@ -96,7 +96,7 @@ public class ProviderMetadata {
     }
 
     private static JsonArrayBuilder array(Collection<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonBinder.JSON.createArrayBuilder();
         values.forEach(array::add);
         return array;
     }

@@ -3,8 +3,8 @@ package fr.rempart.oidc;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.Csrf;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -59,7 +59,7 @@ public class SecurityEventPollEndpoint {
         JsonArray ack = request.containsKey("ack") && request.get("ack").getValueType() == JsonValue.ValueType.ARRAY
                 ? request.getJsonArray("ack") : JsonValue.EMPTY_JSON_ARRAY;
         if (ack.size() > 1000) {
-            return OAuthErrorMapper.json(400, Json.createObjectBuilder().add("err", "invalid_request").add("description", "Too many acks.").build()).build();
+            return OAuthErrorMapper.json(400, JsonBinder.JSON.createObjectBuilder().add("err", "invalid_request").add("description", "Too many acks.").build()).build();
         }
         jdbc.transaction(c -> {
             for (JsonValue jti : ack) {
@@ -82,8 +82,8 @@ public class SecurityEventPollEndpoint {
         List<Map.Entry<String, String>> pending = jdbc.list("select jti, token from oidc_security_event where client_id = ? and delivery = 'poll' "
                         + "and delivered_at is null order by id fetch first " + (max + 1) + " rows only",
                 r -> Map.entry(r.getString(1), r.getString(2)), clientId);
-        JsonObjectBuilder sets = Json.createObjectBuilder();
+        JsonObjectBuilder sets = JsonBinder.JSON.createObjectBuilder();
         pending.stream().limit(max).forEach(e -> sets.add(e.getKey(), e.getValue()));
-        return OAuthErrorMapper.json(200, Json.createObjectBuilder().add("sets", sets).add("moreAvailable", pending.size() > max).build()).build();
+        return OAuthErrorMapper.json(200, JsonBinder.JSON.createObjectBuilder().add("sets", sets).add("moreAvailable", pending.size() > max).build()).build();
     }
 }

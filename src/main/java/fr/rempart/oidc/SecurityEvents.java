@@ -72,6 +72,15 @@ public class SecurityEvents {
         enqueue(subject, type, body, now);
     }
 
+    /** A staff session ended: the console's grants through it end too (no security events: receivers hear about members). */
+    void on(@Observes fr.rempart.signin.staff.StaffSessionStore.Ended ended) {
+        if (ended.wholeAccount()) {
+            revokeAllBut(ended.staffId(), ended.kept(), "staff-sessions-ended");
+        } else {
+            grants.revokeBySessions(ended.sids(), "staff-signout");
+        }
+    }
+
     private int revokeAllBut(String subject, String kept, String reason) {
         if (kept == null) {
             return grants.revokeBySubject(subject, reason);

@@ -3,7 +3,6 @@ package fr.rempart.oidc;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -181,7 +180,10 @@ public class SigningKeys {
 
     private static JWSSigner signer(JWK jwk) {
         try {
-            return jwk instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) jwk);
+            if (jwk instanceof ECKey ec) {
+                return Es256.signer(ec);
+            }
+            return new RSASSASigner((RSAKey) jwk);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -5,9 +5,9 @@ import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.Csrf;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -164,7 +164,7 @@ public class TokenEndpoint {
         Instant now = Instant.now();
         String access = tokens.accessToken(new Tokens.Access(client.clientId(), client.clientId(), null, client.groups(), null, null,
                 Set.of(), null, null), now);
-        return Json.createObjectBuilder().add("access_token", access).add("token_type", "Bearer").add("expires_in", tokens.accessTokenSeconds());
+        return JsonBinder.JSON.createObjectBuilder().add("access_token", access).add("token_type", "Bearer").add("expires_in", tokens.accessTokenSeconds());
     }
 
     private JsonObjectBuilder answer(OidcClient client, Grants.Grant grant, SignedIn who, String refresh, String nonce, Instant now) {
@@ -173,7 +173,7 @@ public class TokenEndpoint {
         Map<String, Object> security = member ? (Map<String, Object>) who.claims().get(HardeningState.CLAIM) : null;
         String access = tokens.accessToken(new Tokens.Access(grant.subject(), client.clientId(), grant.scope(), who.groups(), grant.id(),
                 grant.sid(), grant.amr(), grant.authTime(), security), now);
-        JsonObjectBuilder answer = Json.createObjectBuilder().add("access_token", access).add("token_type", "Bearer")
+        JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("access_token", access).add("token_type", "Bearer")
                 .add("expires_in", tokens.accessTokenSeconds()).add("scope", grant.scope());
         if (refresh != null) {
             answer.add("refresh_token", refresh);

@@ -43,6 +43,8 @@ public class Tokens {
     public static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
     public static final JOSEObjectType SECURITY_EVENT = new JOSEObjectType("secevent+jwt");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Access tokens whose signature and claims were already checked, until they expire: introspection and the API see the same token often. */
+    private static final int VERIFIED_CACHE = 10_000;
 
     /** What goes into an access token besides the registered claims. */
     public record Access(String subject, String clientId, String scope, Set<String> groups, String grantId, String sid, Set<String> amr,
@@ -53,6 +55,7 @@ public class Tokens {
     private SigningKeys keys;
     private DefaultJWTProcessor<SecurityContext> accessTokens;
     private DefaultJWTProcessor<SecurityContext> idTokens;
+    private final java.util.Map<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     protected Tokens() {
     }
@@ -63,12 +66,15 @@ public class Tokens {
         this.keys = keys;
         JWKSource<SecurityContext> ours = (selector, context) -> selector.select(keys.verificationKeys());
         Set<JWSAlgorithm> algorithms = settings.oidcSigningAlgorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
+        var verifiers = Es256.verifiers();
         accessTokens = new DefaultJWTProcessor<>();
+        accessTokens.setJWSVerifierFactory(verifiers);
         accessTokens.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(ACCESS_TOKEN));
         accessTokens.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, ours));
         accessTokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(settings.apiAudience()),
                 new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).build(), Set.of("sub", "exp", "iat", "jti", "client_id"), null));
         idTokens = new DefaultJWTProcessor<>();
+        idTokens.setJWSVerifierFactory(verifiers);
         idTokens.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
         idTokens.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, ours));
         // An id_token_hint may have expired (OpenID RP-Initiated Logout §2): only the signature and the issuer count.
@@ -149,8 +155,20 @@ public class Tokens {
 
     /** The claims of one of our access tokens whose signature, type, issuer, audience and times hold. */
     public Optional<JWTClaimsSet> verifyAccessToken(String token) {
+        JWTClaimsSet known = verified.get(token);
+        if (known != null) {
+            if (known.getExpirationTime().toInstant().isAfter(Instant.now())) {
+                return Optional.of(known);
+            }
+            verified.remove(token);
+        }
         try {
-            return Optional.of(accessTokens.process(SignedJWT.parse(token), null));
+            JWTClaimsSet claims = accessTokens.process(SignedJWT.parse(token), null);
+            if (verified.size() >= VERIFIED_CACHE) {
+                verified.clear(); // crude but bounded: at worst the next checks verify signatures again
+            }
+            verified.put(token, claims);
+            return Optional.of(claims);
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -2,9 +2,9 @@ package fr.rempart.oidc;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.rempart.platform.web.Csrf;
+import fr.rempart.platform.web.JsonBinder;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,6 +37,8 @@ public class UserInfoEndpoint {
     ActiveTokens active;
     @Inject
     Instance<Authenticator> authenticators;
+    @Inject
+    Grants grants;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -64,11 +66,13 @@ public class UserInfoEndpoint {
             return invalid("insufficient_scope", 403);
         }
         String subject = claims.get().getSubject();
-        Optional<SignedIn> who = authenticators.stream().map(a -> a.bySubject(subject)).flatMap(Optional::stream).findFirst();
+        Optional<OidcClient.Population> population = grants.grant((String) claims.get().getClaim("gid")).map(Grants.Grant::population);
+        Optional<SignedIn> who = population.flatMap(p -> authenticators.stream().filter(a -> a.population() == p).findFirst())
+                .flatMap(a -> a.bySubject(subject));
         if (who.isEmpty()) {
             return invalid("invalid_token", 401);
         }
-        JsonObjectBuilder json = Json.createObjectBuilder().add("sub", subject);
+        JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("sub", subject);
         for (String scope : scopes) {
             for (String claim : CLAIMS_BY_SCOPE.getOrDefault(scope, List.of())) {
                 Object value = who.get().claims().get(claim);

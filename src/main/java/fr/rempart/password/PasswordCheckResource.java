@@ -9,7 +9,6 @@ import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.AddressLimiter;
 import fr.rempart.signin.BrowserSessions;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -67,9 +66,9 @@ public class PasswordCheckResource {
         PasswordPolicy.Verdict verdict = browser.current(headers, request).flatMap(s -> members.byId(s.member()))
                 .map(member -> changes.check(member, form.password(), locale))
                 .orElseGet(() -> changes.policy().check(form.password(), PasswordContext.anonymous(), locale));
-        JsonArrayBuilder violations = Json.createArrayBuilder();
-        verdict.violations().forEach(v -> violations.add(Json.createObjectBuilder().add("code", v.code()).add("message", v.message())));
-        return Json.createObjectBuilder().add("acceptable", verdict.acceptable()).add("violations", violations)
+        JsonArrayBuilder violations = JsonBinder.JSON.createArrayBuilder();
+        verdict.violations().forEach(v -> violations.add(JsonBinder.JSON.createObjectBuilder().add("code", v.code()).add("message", v.message())));
+        return JsonBinder.JSON.createObjectBuilder().add("acceptable", verdict.acceptable()).add("violations", violations)
                 .add("estimatedGuessesLog10", verdict.estimatedGuessesLog10()).build();
     }
 }

@@ -137,4 +137,21 @@ class TokensTest {
         keys.load();
         assertThat(keys.publishedJson()).doesNotContain(oldKid);
     }
+
+    @Test
+    void ourEs256InteroperatesWithTheJdkImplementationBothWays() throws Exception {
+        var key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("s").build();
+        for (int i = 0; i < 50; i++) { // several signatures: short R or S values must be padded to 32 bytes
+            SignedJWT ours = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), claims);
+            ours.sign(Es256.signer(key));
+            assertThat(ours.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key.toPublicJWK()))).isTrue();
+            SignedJWT theirs = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), new JWTClaimsSet.Builder().subject("s" + i).build());
+            theirs.sign(new ECDSASigner(key));
+            assertThat(theirs.verify(Es256.verifiers().createJWSVerifier(theirs.getHeader(), key.toECPublicKey()))).isTrue();
+            SignedJWT tampered = new SignedJWT(theirs.getHeader().toBase64URL(), new JWTClaimsSet.Builder().subject("other").build().toPayload().toBase64URL(),
+                    theirs.getSignature());
+            assertThat(tampered.verify(Es256.verifiers().createJWSVerifier(theirs.getHeader(), key.toECPublicKey()))).isFalse();
+        }
+    }
 }

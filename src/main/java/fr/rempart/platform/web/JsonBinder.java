@@ -24,6 +24,12 @@ import java.util.stream.Collectors;
  */
 public final class JsonBinder {
 
+    /**
+     * One JSON provider for the process: {@code jakarta.json.Json.createObjectBuilder()} looks the
+     * provider up through the service loader at every call (class-path scans on every token request).
+     */
+    public static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
+
     private JsonBinder() {
     }
 

@@ -1,7 +1,6 @@
 package fr.rempart.platform.web;
 
 import fr.rempart.platform.validation.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
@@ -26,14 +25,14 @@ public final class Problem {
     }
 
     public static Response response(int status, String type, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = Json.createObjectBuilder().add("type", type).add("title", title).add("status", status);
+        JsonObjectBuilder body = JsonBinder.JSON.createObjectBuilder().add("type", type).add("title", title).add("status", status);
         if (detail != null) {
             body.add("detail", detail);
         }
         if (!errors.isEmpty()) {
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JsonBinder.JSON.createArrayBuilder();
             for (FieldError e : errors) {
-                list.add(Json.createObjectBuilder().add("field", e.field()).add("code", e.code()).add("message", e.message()));
+                list.add(JsonBinder.JSON.createObjectBuilder().add("field", e.field()).add("code", e.code()).add("message", e.message()));
             }
             body.add("errors", list);
         }

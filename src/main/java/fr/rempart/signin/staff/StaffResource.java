@@ -7,7 +7,6 @@ import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -40,7 +39,7 @@ public class StaffResource {
     public Response create(JsonValue body) {
         Locale locale = Locales.of(headers);
         StaffAccounts.Created created = accounts.create(JsonBinder.bind(body, StaffForm.class, locale), caller(), locale);
-        return Response.status(Response.Status.CREATED).entity(Json.createObjectBuilder().add("id", created.account().id().toString())
+        return Response.status(Response.Status.CREATED).entity(JsonBinder.JSON.createObjectBuilder().add("id", created.account().id().toString())
                 .add("username", created.account().username().value()).add("initialPassword", created.initialPassword()).build()).build();
     }
 

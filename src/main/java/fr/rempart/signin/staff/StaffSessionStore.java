@@ -40,6 +40,9 @@ public class StaffSessionStore {
     }
 
     @Inject
+    jakarta.enterprise.event.Event<Ended> events;
+
+    @Inject
     public StaffSessionStore(Jdbc jdbc, Settings settings) {
         this.jdbc = jdbc;
         this.idle = settings.staffSessionIdleTimeout();
@@ -109,15 +112,42 @@ public class StaffSessionStore {
         jdbc.update("update staff_session set pending_totp = ? where id_hash = ?", sealed, session.idHash());
     }
 
+    /**
+     * Sessions ended (sign-out, logout, a password change ending the others): the OpenID provider
+     * revokes what the helpdesk console holds through them. {@code kept} is the session left open, if any.
+     */
+    public record Ended(String staffId, Set<String> sids, String kept, boolean wholeAccount) {
+    }
+
     public void revoke(String token) {
         if (token != null) {
-            jdbc.update("delete from staff_session where id_hash = ?", hash(token));
+            jdbc.transaction(c -> {
+                var ended = jdbc.list("select staff_id, sid from staff_session where id_hash = ?",
+                        r -> java.util.Map.entry(r.getObject(1, UUID.class).toString(), r.getString(2)), hash(token));
+                jdbc.update("delete from staff_session where id_hash = ?", hash(token));
+                ended.forEach(e -> fire(new Ended(e.getKey(), Set.of(e.getValue()), null, false)));
+                return null;
+            });
         }
     }
 
     /** Ends the session with this sid, whatever its stage; true when there was one. */
     public boolean revokeSid(String sid) {
-        return sid != null && jdbc.update("delete from staff_session where sid = ?", sid) > 0;
+        if (sid == null) {
+            return false;
+        }
+        return jdbc.transaction(c -> {
+            Optional<StaffId> owner = staffOf(sid);
+            boolean ended = jdbc.update("delete from staff_session where sid = ?", sid) > 0;
+            owner.ifPresent(o -> fire(new Ended(o.value().toString(), Set.of(sid), null, false)));
+            return ended;
+        });
+    }
+
+    private void fire(Ended ended) {
+        if (events != null) {
+            events.fire(ended);
+        }
     }
 
     /** The account whose session has this sid, if it is still open. */
@@ -128,7 +158,11 @@ public class StaffSessionStore {
 
     /** Ends every other session of the account (after a password change in this one). */
     public int revokeOthers(StaffId staff, StaffSession kept) {
-        return jdbc.update("delete from staff_session where staff_id = ? and id_hash <> ?", staff.value(), kept.idHash());
+        return jdbc.transaction(c -> {
+            int ended = jdbc.update("delete from staff_session where staff_id = ? and id_hash <> ?", staff.value(), kept.idHash());
+            fire(new Ended(staff.value().toString(), Set.of(), kept.sid(), true));
+            return ended;
+        });
     }
 
     /** Deletes timed-out sessions (housekeeping; a timed-out session is refused anyway). */

@@ -83,7 +83,7 @@ public class StaffSessions {
                 .sameSite(NewCookie.SameSite.LAX).build();
     }
 
-    NewCookie clearedCookie(HttpServletRequest request) {
+    public NewCookie clearedCookie(HttpServletRequest request) {
         boolean secure = client(request).secure();
         return new NewCookie.Builder(cookieName(secure)).value("").path("/").httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.LAX).maxAge(0).expiry(new Date(0)).build();
