@@ -303,6 +303,89 @@ class OidcIT {
         assertThat(Api.get("/api/v1/audit/verification", adminToken).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void helpdeskStaffSignInToTheConsoleThroughTheProviderAndTheirTokensCarryTheirGroups() throws Exception {
+        String username = "oidc.agent" + System.nanoTime() % 1_000_000;
+        HttpResponse<String> staff = Api.postJson("/api/v1/staff", adminToken,
+                "{\"username\":\"%s\",\"displayName\":\"Inès Moreau\",\"email\":\"%s@mutuelle.example\",\"groups\":[\"helpdesk-agent\"]}"
+                        .formatted(username, username));
+        assertThat(staff.statusCode()).as(staff.body()).isEqualTo(201);
+        String initial = Api.json(staff).getString("initialPassword");
+        Client console = register("console-" + System.nanoTime(), ",\"population\":\"staff\"");
+
+        // A member's session does not sign anyone in to the console.
+        FormClient member = new FormClient(server);
+        member.signIn(newMember(), PASSWORD);
+        assertThat(location(member.send(HttpRequest.newBuilder(new Flow(console, List.of()).request.toURI()).GET()))).endsWith("/staff/signin");
+
+        FormClient browser = new FormClient(server);
+        Flow flow = new Flow(console, List.of());
+        assertThat(location(browser.send(HttpRequest.newBuilder(flow.request.toURI()).GET()))).endsWith("/staff/signin");
+        assertThat(location(browser.submit("/staff/signin", "/staff/signin", Map.of("username", username, "password", initial))))
+                .endsWith("/staff/signin/enrol");
+        Matcher key = KEY.matcher(browser.get("/staff/signin/enrol").body());
+        assertThat(key.find()).isTrue();
+        String code = TotpIT.oathtool(key.group(1).replace(" ", ""), Instant.now().getEpochSecond());
+        assertThat(location(browser.post("/staff/signin/enrol", Map.of("code", code), browser.csrf().orElseThrow()))).endsWith("/staff/signin/password");
+        String chosen = "une autre phrase de passe assez longue";
+        String resume = location(browser.submit("/staff/signin/password", "/staff/signin/password",
+                Map.of("newPassword", chosen, "confirmPassword", chosen)));
+        assertThat(resume).contains("/oauth2/authorize/resume");
+        OIDCTokens tokens = flow.finish(browser, resume);
+        IDTokenClaimsSet id = flow.validate(tokens);
+        assertThat(id.getStringListClaim("groups")).containsExactly("helpdesk-agent");
+        assertThat(id.getStringClaim("preferred_username")).isEqualTo(username);
+        assertThat(id.getACR().getValue()).isEqualTo("urn:rempart:acr:mfa");
+        assertThat(id.getClaim("account_security")).isNull();
+        JWTClaimsSet access = SignedJWT.parse(tokens.getAccessToken().getValue()).getJWTClaimsSet();
+        assertThat(access.getStringListClaim("groups")).containsExactly("helpdesk-agent");
+        // The agent's token opens what agents may do, not what administrators may.
+        assertThat(Api.get("/api/v1/audit/verification", tokens.getAccessToken().getValue()).statusCode()).isEqualTo(403);
+
+        // Staff sign-out ends the console's grant at once.
+        browser.submit("/staff", "/staff/signout", Map.of());
+        assertThat(introspect(tokens.getAccessToken().getValue()).isActive()).isFalse();
+    }
+
+    @Test
+    void aPollingReceiverGetsTheEventsOfTheMembersItKnowsAndAcknowledgesThem() throws Exception {
+        Client poller = register("poller-" + System.nanoTime(),
+                ",\"events\":{\"delivery\":\"poll\"}", "\"authorization_code\",\"refresh_token\",\"client_credentials\"");
+        String number = newMember();
+        FormClient browser = new FormClient(server);
+        Flow flow = new Flow(poller, List.of());
+        browser.send(HttpRequest.newBuilder(flow.request.toURI()).GET());
+        OIDCTokens tokens = flow.finish(browser, location(browser.signIn(number, PASSWORD)));
+        String subject = flow.validate(tokens).getSubject().getValue();
+        browser.submit("/account", "/signout", Map.of()); // the member signs out: session-revoked
+
+        String token = clientCredentials(poller.auth()).toSuccessResponse().getTokens().getAccessToken().getValue();
+        JsonObject first = poll(token, "{\"maxEvents\":10,\"returnImmediately\":true}");
+        List<String> jtis = List.copyOf(first.getJsonObject("sets").keySet());
+        assertThat(jtis).isNotEmpty();
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("secevent+jwt")));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, JWKSourceBuilder.create(op.getJWKSetURI().toURL()).build()));
+        JWTClaimsSet event = processor.process(first.getJsonObject("sets").getString(jtis.get(0)), null);
+        assertThat(event.getJSONObjectClaim("sub_id")).containsEntry("sub", subject).containsEntry("format", "iss_sub");
+        assertThat(event.getJSONObjectClaim("events")).containsKey("https://schemas.openid.net/secevent/caep/event-type/session-revoked");
+        assertThat(introspect(tokens.getAccessToken().getValue()).isActive()).isFalse();
+
+        StringBuilder ack = new StringBuilder("{\"ack\":[");
+        ack.append(String.join(",", jtis.stream().map(j -> "\"" + j + "\"").toList())).append("],\"returnImmediately\":true}");
+        assertThat(poll(token, ack.toString()).getJsonObject("sets")).isEmpty();
+        // Another client's token does not open this stream.
+        assertThat(Api.send(HttpRequest.newBuilder(server.uri("/ssf/poll")).header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode()).isEqualTo(401);
+    }
+
+    private static JsonObject poll(String token, String body) {
+        HttpResponse<String> response = Api.send(HttpRequest.newBuilder(server.uri("/ssf/poll")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Api.json(response);
+    }
+
     // --- the relying party's side ---
 
     private record Client(String id, Secret secret) {
@@ -380,10 +463,17 @@ class OidcIT {
     }
 
     private static Client register(boolean withEvents) {
-        String id = "portal-" + System.nanoTime();
-        String events = withEvents ? ",\"events\":{\"delivery\":\"push\",\"endpoint\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/events\"}" : "";
+        return register("portal-" + System.nanoTime(), withEvents
+                ? ",\"events\":{\"delivery\":\"push\",\"endpoint\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/events\"}" : "");
+    }
+
+    private static Client register(String id, String extra) {
+        return register(id, extra, "\"authorization_code\",\"refresh_token\"");
+    }
+
+    private static Client register(String id, String extra, String grantTypes) {
         HttpResponse<String> created = Api.postJson("/api/v1/clients", adminToken, "{\"clientId\":\"" + id + "\",\"redirectUris\":[\"" + CALLBACK
-                + "\"],\"postLogoutRedirectUris\":[\"" + GOODBYE + "\"],\"grantTypes\":[\"authorization_code\",\"refresh_token\"]" + events + "}");
+                + "\"],\"postLogoutRedirectUris\":[\"" + GOODBYE + "\"],\"grantTypes\":[" + grantTypes + "]" + extra + "}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return new Client(id, new Secret(Api.json(created).getString("clientSecret")));
     }
