@@ -260,6 +260,48 @@ class OidcIT {
     }
 
     @Test
+    void aClientFromTheConfigurationAuthenticatesWithClientSecretPost() throws Exception {
+        TokenResponse ok = clientCredentials(new ClientSecretPost(new ClientID("configured"), new Secret(RempartServer.CONFIGURED_CLIENT_SECRET)));
+        assertThat(ok.indicatesSuccess()).isTrue();
+        JWTClaimsSet claims = SignedJWT.parse(ok.toSuccessResponse().getTokens().getAccessToken().getValue()).getJWTClaimsSet();
+        assertThat(claims.getStringListClaim("groups")).containsExactly("helpdesk-supervisor");
+        assertThat(clientCredentials(new ClientSecretBasic(new ClientID("configured"), new Secret(RempartServer.CONFIGURED_CLIENT_SECRET)))
+                .toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_client");
+    }
+
+    @Test
+    void promptNoneMaxAgeAndPromptLoginFollowTheSession() throws Exception {
+        Client client = register(false);
+        FormClient browser = new FormClient(server);
+        // prompt=none without a session: the client hears login_required, no page is shown.
+        URI none = URI.create(new Flow(client, List.of()).request.toURI() + "&prompt=none");
+        AuthenticationResponse refused = AuthenticationResponseParser.parse(URI.create(location(browser.send(HttpRequest.newBuilder(none).GET()))));
+        assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("login_required");
+
+        String number = newMember();
+        browser.signIn(number, PASSWORD);
+        // Signed in: prompt=none answers with a code at once.
+        Flow quiet = new Flow(client, List.of());
+        AuthorizationCode code = quiet.code(browser.send(HttpRequest.newBuilder(URI.create(quiet.request.toURI() + "&prompt=none")).GET()));
+        assertThat(quiet.exchange(code).getIDToken()).isNotNull();
+        // prompt=login (and an exceeded max_age) asks for the password again, then goes on.
+        Flow again = new Flow(client, List.of());
+        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(again.request.toURI() + "&prompt=login")).GET()))).endsWith("/signin");
+        OIDCTokens fresh = again.finish(browser, location(browser.signIn(number, PASSWORD)));
+        assertThat(again.validate(fresh).getAuthenticationTime()).isNotNull();
+        Thread.sleep(1100);
+        Flow aged = new Flow(client, List.of());
+        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(aged.request.toURI() + "&max_age=0")).GET()))).endsWith("/signin");
+        // acr_values asking for MFA with prompt=none and a password-only session: interaction_required.
+        FormClient other = new FormClient(server);
+        other.signIn(newMember(), PASSWORD);
+        Flow mfa = new Flow(client, List.of(new ACR("urn:rempart:acr:mfa")));
+        AuthenticationResponse interaction = AuthenticationResponseParser.parse(URI.create(location(
+                other.send(HttpRequest.newBuilder(URI.create(mfa.request.toURI() + "&prompt=none")).GET()))));
+        assertThat(interaction.toErrorResponse().getErrorObject().getCode()).isEqualTo("interaction_required");
+    }
+
+    @Test
     void privateKeyJwtClientCredentialsAndAssertionsAreSingleUse() throws Exception {
         var key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("rp-1").generate();
         String id = "batch-" + System.nanoTime();

@@ -45,6 +45,7 @@ public final class RempartServer {
     public static final String ISSUER = "https://issuer.test.invalid";
     /** The bootstrap admin client's secret (rempart.bootstrap.admin-client-secret). */
     public static final String ADMIN_SECRET = "it-admin-secret-0123456789-abcdefghijklmnop";
+    public static final String CONFIGURED_CLIENT_SECRET = "it-configured-client-secret-0123456789abcdef";
     private static RempartServer instance;
 
     private final String db;
@@ -204,6 +205,13 @@ public final class RempartServer {
         env.put("REMPART_PUBLIC_URL", baseUrl());
         env.put("REMPART_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         env.put("REMPART_SSF_RETRY_BASE", "PT1S");
+        // A client registered by configuration, as an operator would (OidcIT uses it).
+        env.put("REMPART_OIDC_CLIENTS", "configured");
+        env.put("REMPART_OIDC_CLIENT_CONFIGURED_SECRET", CONFIGURED_CLIENT_SECRET);
+        env.put("REMPART_OIDC_CLIENT_CONFIGURED_AUTH_METHOD", "client_secret_post");
+        env.put("REMPART_OIDC_CLIENT_CONFIGURED_REDIRECT_URIS", "https://configured.example/cb");
+        env.put("REMPART_OIDC_CLIENT_CONFIGURED_GRANT_TYPES", "authorization_code,client_credentials");
+        env.put("REMPART_OIDC_CLIENT_CONFIGURED_GROUPS", "helpdesk-supervisor");
         env.put("REMPART_API_ISSUERS", "test");
         env.put("REMPART_API_ISSUER_TEST_URL", ISSUER);
         env.put("REMPART_API_ISSUER_TEST_JWKS_URI", work.resolve("jwks.json").toUri().toString());
