@@ -205,6 +205,42 @@ class SignInBrowserIT {
         driver.get(server.baseUrl() + "/lang/fr?return=/signin");
     }
 
+    @Test
+    void aRelyingPartyGetsItsCodeBackAfterTheSignInPagesDespiteTheFormActionPolicy() throws Exception {
+        com.sun.net.httpserver.HttpServer relyingParty = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        relyingParty.createContext("/cb", exchange -> {
+            byte[] page = "<!DOCTYPE html><title>RP</title><p>relying party</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        relyingParty.start();
+        try {
+            String callback = "http://127.0.0.1:" + relyingParty.getAddress().getPort() + "/cb";
+            String clientId = "browser-rp-" + System.nanoTime();
+            assertThat(Api.postJson("/api/v1/clients", server.token("security-admin"), "{\"clientId\":\"" + clientId
+                    + "\",\"redirectUris\":[\"" + callback + "\"],\"grantTypes\":[\"authorization_code\"]}").statusCode()).isEqualTo(201);
+            String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest("a-verifier-long-enough-for-pkce-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String number = newMember(false);
+            driver.manage().deleteAllCookies();
+            driver.get(server.baseUrl() + "/oauth2/authorize?response_type=code&scope=openid&client_id=" + clientId + "&redirect_uri="
+                    + java.net.URLEncoder.encode(callback, java.nio.charset.StandardCharsets.UTF_8) + "&state=s1&nonce=n1&code_challenge="
+                    + challenge + "&code_challenge_method=S256");
+            awaitUrl("/signin");
+            driver.findElement(By.id("identifier")).sendKeys(number);
+            driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+            new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
+                    .until(d -> d.getCurrentUrl().startsWith(callback + "?code="));
+            assertThat(driver.getCurrentUrl()).contains("&state=s1&iss=");
+            assertThat(driver.getPageSource()).contains("relying party");
+            assertNoContentSecurityPolicyViolation();
+        } finally {
+            relyingParty.stop(0);
+        }
+    }
+
     /** After a submit, the browser reaches the page (the submit does not wait for the navigation). */
     private void awaitUrl(String ending) {
         new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith(ending));
