@@ -156,6 +156,9 @@ public class Grants {
         jdbc.update("delete from oidc_authorization_request where expires_at < ?", now);
         jdbc.update("delete from oidc_refresh_token where expires_at < ?", now);
         jdbc.update("delete from oidc_grant where expires_at < ?", now.minusSeconds(86_400));
+        // Security events: delivered ones are kept a week for inquiries, undelivered ones a month.
+        jdbc.update("delete from oidc_security_event where (delivered_at is not null and delivered_at < ?) or created_at < ?",
+                now.minus(java.time.Duration.ofDays(7)), now.minus(java.time.Duration.ofDays(30)));
     }
 
     private static Grant grant(java.sql.ResultSet r) throws SQLException {
