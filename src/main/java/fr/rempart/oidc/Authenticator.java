@@ -24,7 +24,19 @@ public interface Authenticator {
     /** Where the browser signs in; the caller leaves a return path behind. */
     String signInPath();
 
-    /** Ends the browser's session (prompt=login, max_age exceeded, logout); cookies to send. */
+    /**
+     * Where a signed-in browser enters its password again (prompt=login, max_age exceeded) without
+     * losing its session until it succeeds; empty when this population can only sign out and in again.
+     */
+    Optional<String> reauthenticationPath();
+
+    /**
+     * Whether the session a code was issued in is still open, locked until the end of the current
+     * transaction: a code is not redeemed after a sign-out, a password change or an incident.
+     */
+    boolean sessionOpen(String sid);
+
+    /** Ends the browser's session (logout; prompt=login where re-authentication is not possible); cookies to send. */
     NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason);
 
     /**

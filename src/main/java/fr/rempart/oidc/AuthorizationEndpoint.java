@@ -77,7 +77,10 @@ public class AuthorizationEndpoint {
         return authorize(parameters(uri.getQueryParameters()), Instant.now(), null);
     }
 
-    /** Authorization by form post (§3.1.2.1) arrives from the client's site by design: no CSRF token, and nothing it can change. */
+    /**
+     * Authorization by form post (§3.1.2.1) arrives from the client's site by design: no CSRF token.
+     * Like the GET, it can only lead to pages where the member acts, or give a code to a registered client.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Csrf.Exempt
@@ -124,11 +127,16 @@ public class AuthorizationEndpoint {
                 .orElseThrow(() -> new IllegalStateException("No authenticator for " + authz.client().population()));
         Optional<SignedIn> who = authenticator.current(headers, request);
         Instant now = Instant.now();
-        boolean reauthenticate = who.isPresent() && ((authz.prompt().contains("login") && who.get().authTime().isBefore(requestedAt))
+        // A sign-in made after this request was received satisfies prompt=login and max_age (no loop, even with max_age=0).
+        boolean reauthenticate = who.isPresent() && who.get().authTime().isBefore(requestedAt) && (authz.prompt().contains("login")
                 || (authz.maxAge() != null && who.get().authTime().plusSeconds(authz.maxAge()).isBefore(now)));
         if (who.isEmpty() || reauthenticate) {
             if (authz.prompt().contains("none")) {
                 throw authz.error("login_required", "The user must sign in.");
+            }
+            if (reauthenticate && authenticator.reauthenticationPath().isPresent()) {
+                // The session stays until the password is entered again: a forged link cannot sign anyone out.
+                return toPage(authenticator.reauthenticationPath().get(), authz, requestedAt, pendingId, List.of());
             }
             List<NewCookie> cookies = new ArrayList<>();
             if (reauthenticate) {
@@ -194,8 +202,12 @@ public class AuthorizationEndpoint {
             id = Tokens.newSecret();
             JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder();
             authz.parameters().forEach(json::add);
+            String stored = json.build().toString();
+            if (stored.length() > 8000) {
+                throw authz.error("invalid_request", "The request is too large.");
+            }
             jdbc.update("insert into oidc_authorization_request (id, parameters, created_at, expires_at) values (?, ?, ?, ?)",
-                    id, json.build().toString(), requestedAt, requestedAt.plus(PENDING_LIFETIME));
+                    id, stored, requestedAt, requestedAt.plus(PENDING_LIFETIME));
         }
         Response.ResponseBuilder response = Response.seeOther(URI.create(path));
         cookies.forEach(response::cookie);

@@ -80,8 +80,14 @@ public class ClientAuthenticator {
             throw basicFailure();
         }
         // RFC 6749 §2.3.1: the id and the secret are form-encoded before base64.
-        String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-        String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        String id;
+        String secret;
+        try {
+            id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw basicFailure(); // a malformed %-escape
+        }
         if (parameters.get("client_id").filter(p -> !p.equals(id)).isPresent()) {
             throw OAuthError.invalidRequest("client_id differs from the authenticated client.");
         }

@@ -38,7 +38,9 @@ public class ClientRegistry {
     public static final String ADMIN_CLIENT = "rempart-admin";
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
     static final Set<String> SCOPES = Set.of("openid", "profile", "email", "phone", "offline_access");
-    static final Set<String> GROUPS = Set.of("security-admin", "helpdesk-agent", "helpdesk-supervisor");
+    /** The group of clients that may introspect any access token: the mutual's APIs that tokens are presented to. */
+    static final String RESOURCE_SERVER = "resource-server";
+    static final Set<String> GROUPS = Set.of("security-admin", "helpdesk-agent", "helpdesk-supervisor", RESOURCE_SERVER);
 
     /** What registration takes, from the API or the configuration. */
     public record Registration(String clientId, List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes,
@@ -98,21 +100,21 @@ public class ClientRegistry {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("rempart.oidc.client." + id + ": " + String.join("; ", problems));
             }
-            save(registration, secret, "config", Actor.SYSTEM);
+            saveFromConfiguration(registration, secret);
         }
         bootstrapAdmin();
         reload();
     }
 
     private void bootstrapAdmin() {
-        Registration admin = new Registration(ADMIN_CLIENT, List.of(), List.of(), Set.of("client_credentials"), Set.of("security-admin"),
+        Registration admin = new Registration(ADMIN_CLIENT, List.of(), List.of(), Set.of("client_credentials"), Set.of("security-admin", RESOURCE_SERVER),
                 false, OidcClient.AuthMethod.CLIENT_SECRET_BASIC, null, OidcClient.Population.MEMBER, null, null, null, null);
         Optional<String> configured = settings.bootstrapAdminClientSecret();
         if (configured.isPresent()) {
             if (configured.get().length() < 32) {
                 throw new IllegalStateException("rempart.bootstrap.admin-client-secret: at least 32 characters");
             }
-            save(admin, configured.get(), "config", Actor.SYSTEM);
+            saveFromConfiguration(admin, configured.get());
         } else if (jdbc.one("select 1 from oidc_client where client_id = ?", r -> 1, ADMIN_CLIENT).isEmpty()) {
             if (!database.embedded()) {
                 LOG.warning("rempart.bootstrap.admin-client-secret is not set: no rempart-admin client (the admin API needs a token)");
@@ -126,11 +128,19 @@ public class ClientRegistry {
     }
 
     /** Registers or replaces a client; returns the new secret for a confidential client using one (the only time it is seen). */
-    public Optional<String> register(Registration registration, Actor actor) {
+    /** Registers a new client; empty when the id is taken (checked by the database: two registrations at once cannot both win). */
+    public Optional<Optional<String>> register(Registration registration, Actor actor) {
         String secret = needsSecret(registration) ? newSecret() : null;
-        save(registration, secret, "api", actor);
+        try {
+            save(registration, secret, "api", actor);
+        } catch (RuntimeException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
         reload();
-        return Optional.ofNullable(secret);
+        return Optional.of(Optional.ofNullable(secret));
     }
 
     public boolean exists(String clientId) {
@@ -159,7 +169,8 @@ public class ClientRegistry {
         OidcClient.AuthMethod method = authMethod(r);
         String hash = secret == null ? null : hash(secret);
         jdbc.transaction(c -> {
-            boolean existed = Jdbc.execute(c, "delete from oidc_client where client_id = ?", r.clientId()) > 0;
+            // From the API a client is only ever added; from the configuration it is replaced at each start.
+            boolean existed = !"api".equals(source) && Jdbc.execute(c, "delete from oidc_client where client_id = ?", r.clientId()) > 0;
             Jdbc.execute(c, "insert into oidc_client (client_id, secret_hash, public_client, auth_method, jwks, redirect_uris, post_logout_uris, "
                             + "grant_types, scopes, groups_claim, population, id_token_alg, events_delivery, events_endpoint, events_authorization, "
                             + "source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -171,6 +182,17 @@ public class ClientRegistry {
                     "source=" + source + " grants=" + String.join(",", r.grantTypes()) + " groups=" + String.join(",", r.groups()));
             return null;
         });
+    }
+
+    /** Another node starting at the same moment may write the same client: theirs is as good as ours. */
+    private void saveFromConfiguration(Registration registration, String secret) {
+        try {
+            save(registration, secret, "config", Actor.SYSTEM);
+        } catch (RuntimeException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw e;
+            }
+        }
     }
 
     static OidcClient.AuthMethod authMethod(Registration r) {

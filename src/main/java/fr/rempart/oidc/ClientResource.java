@@ -77,14 +77,15 @@ public class ClientResource {
                 form.idTokenSignedResponseAlg(), form.events() == null ? null : form.events().delivery(),
                 form.events() == null ? null : form.events().endpoint(), form.events() == null ? null : form.events().authorization());
         List<FieldError> errors = new java.util.ArrayList<>(ClientValidation.errors(registration, settings, locale));
-        if (registration.clientId() != null && (registration.clientId().equals(ClientRegistry.ADMIN_CLIENT) || clients.exists(registration.clientId()))) {
-            errors.add(new FieldError("clientId", "EXISTS", Messages.get(locale, "client.error.EXISTS")));
-        }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
         TrustedIssuers.Caller caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
-        var secret = clients.register(registration, Actor.token(caller.issuerName(), caller.subject()));
+        var registered = clients.register(registration, Actor.token(caller.issuerName(), caller.subject()));
+        if (registered.isEmpty()) {
+            throw new InvalidInputException(List.of(new FieldError("clientId", "EXISTS", Messages.get(locale, "client.error.EXISTS"))));
+        }
+        var secret = registered.get();
         OidcClient client = clients.find(registration.clientId()).orElseThrow();
         JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("clientId", client.clientId())
                 .add("tokenEndpointAuthMethod", client.authMethod().value()).add("public", client.publicClient());

@@ -85,8 +85,10 @@ public class EndSessionEndpoint {
     private Response logout(Request logout, boolean confirmed) {
         Authenticator authenticator = authenticator(logout.client());
         Optional<SignedIn> current = authenticator.current(headers, request);
+        // The hint must name this very session (its sid), not just the member: an old ID token found in a log signs no one out.
         boolean hintMatches = current.isPresent() && logout.hint().isPresent()
-                && Objects.equals(logout.hint().get().getSubject(), current.get().subject());
+                && Objects.equals(logout.hint().get().getSubject(), current.get().subject())
+                && Objects.equals(logout.hint().get().getClaim("sid"), current.get().sid());
         if (current.isPresent() && !hintMatches && !confirmed) {
             Map<String, Object> model = pages.base(Messages.get(Locales.of(headers), "logout.title"), csrf.formToken(), request.getRequestURI());
             model.put("client", logout.client() == null ? null : logout.client().clientId());

@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Token introspection (RFC 7662 §2). Only authenticated confidential clients may ask; an unknown,
  * expired or revoked token — including every token of a revoked session — is just
- * {@code {"active": false}}. A refresh token is described to the client that holds it only.
+ * {@code {"active": false}}, and so is a token the caller may not know about: its own tokens for a
+ * client, any access token for a resource server. A refresh token is described to its holder only.
  */
 @Path("oauth2/introspect")
 public class IntrospectionEndpoint {
@@ -45,16 +46,21 @@ public class IntrospectionEndpoint {
         }
         String token = parameters.require("token");
         String hint = parameters.get("token_type_hint").orElse("access_token");
-        Optional<JsonObjectBuilder> answer = "refresh_token".equals(hint) ? refresh(token, caller).or(() -> access(token))
-                : access(token).or(() -> refresh(token, caller));
+        Optional<JsonObjectBuilder> answer = "refresh_token".equals(hint) ? refresh(token, caller).or(() -> access(token, caller))
+                : access(token, caller).or(() -> refresh(token, caller));
         return OAuthErrorMapper.json(200, answer.orElseGet(() -> JsonBinder.JSON.createObjectBuilder().add("active", false)).build()).build();
     }
 
-    private Optional<JsonObjectBuilder> access(String token) {
+    /**
+     * RFC 7662 §4: a client learns about the tokens issued to it; a resource server (a client in the
+     * group {@code resource-server}, such as the mutual's APIs) about any, since they are presented to it.
+     */
+    private Optional<JsonObjectBuilder> access(String token, OidcClient caller) {
         if (token.length() > 8192 || token.chars().filter(c -> c == '.').count() != 2) {
             return Optional.empty();
         }
-        return active.active(token).map(claims -> {
+        return active.active(token).filter(claims -> caller.groups().contains(ClientRegistry.RESOURCE_SERVER)
+                || caller.clientId().equals(claims.getClaim("client_id"))).map(claims -> {
             JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("active", true).add("token_type", "Bearer");
             // RFC 7662 §2.2: the token's own claims (exp, iat, sub, client_id, scope, acr, account_security…) describe it.
             for (Map.Entry<String, Object> claim : claims.toJSONObject().entrySet()) {

@@ -66,6 +66,16 @@ public class MemberAuthenticator implements Authenticator {
     }
 
     @Override
+    public Optional<String> reauthenticationPath() {
+        return Optional.of("/signin?reauth");
+    }
+
+    @Override
+    public boolean sessionOpen(String sid) {
+        return sessions.openLocked(sid);
+    }
+
+    @Override
     public NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason) {
         browser.token(headers, request).ifPresent(sessions::revoke);
         return new NewCookie[]{browser.clearedSessionCookie(request)};

@@ -61,7 +61,6 @@ public class ProviderMetadata {
                 .add("grant_types_supported", array(List.of("authorization_code", "refresh_token", "client_credentials")))
                 .add("subject_types_supported", array(List.of("public")))
                 .add("id_token_signing_alg_values_supported", array(keys.algorithms()))
-                .add("userinfo_signing_alg_values_supported", array(List.of()))
                 .add("token_endpoint_auth_methods_supported", array(AUTH_METHODS))
                 .add("token_endpoint_auth_signing_alg_values_supported", array(List.of("ES256", "ES384", "RS256", "PS256")))
                 .add("introspection_endpoint_auth_methods_supported", array(AUTH_METHODS.subList(0, 3)))

@@ -40,10 +40,7 @@ public class RevocationEndpoint {
         OAuthParameters parameters = OAuthParameters.of(form);
         OidcClient client = clientAuthentication.authenticate(authorization, parameters);
         String token = parameters.require("token");
-        String hint = parameters.get("token_type_hint").orElse(null);
-        if (hint != null && !hint.equals("access_token") && !hint.equals("refresh_token")) {
-            throw new OAuthError("unsupported_token_type", "token_type_hint: access_token or refresh_token.");
-        }
+        // token_type_hint is only a hint (§2.1): both kinds are tried whatever it says; they cannot be mistaken for each other.
         if (token.length() == 43) {
             grants.refresh(token).ifPresent(r -> {
                 owned(client, r.grant().clientId());

@@ -11,11 +11,11 @@ import fr.rempart.platform.db.Jdbc;
 import java.time.Duration;
 
 /**
- * {@code deploy/rempart rotate-signing-key [--prepublish]}: replaces the provider's signing keys (every
- * configured algorithm). Without {@code --prepublish} the new keys sign at once — for a key that may
- * have leaked; with it they sign in ten minutes, after relying parties have fetched them. The old
- * keys stay published until the tokens they signed expire. Running nodes pick the change up
- * within a minute.
+ * {@code deploy/rempart rotate-signing-key [--prepublish | --compromised]}: replaces the provider's
+ * signing keys (every configured algorithm). By default the new keys sign at once and the old ones
+ * stay published until the tokens they signed expire; with {@code --prepublish} the new keys sign in
+ * ten minutes, after relying parties have fetched them; with {@code --compromised} the old keys are
+ * withdrawn at once and everything they signed stops verifying. Running nodes follow within a minute.
  */
 public final class RotateSigningKey {
 
@@ -24,7 +24,9 @@ public final class RotateSigningKey {
 
     public static void main(String[] args) {
         Settings settings = new Settings(new EnvironmentConfig());
-        boolean prepublish = args.length > 0 && "--prepublish".equals(args[0]);
+        java.util.List<String> options = java.util.List.of(args);
+        boolean prepublish = options.contains("--prepublish");
+        boolean compromised = options.contains("--compromised");
         Database database = new Database(settings);
         try {
             database.migrate();
@@ -33,9 +35,10 @@ public final class RotateSigningKey {
             keyRing.open();
             SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, new AuditTrail(keyRing, jdbc));
             for (String alg : settings.oidcSigningAlgorithms()) {
-                String kid = keys.rotate(alg, prepublish ? SigningKeys.PREPUBLISH : Duration.ZERO, new Actor("operator", System.getProperty("user.name")),
-                        "rotate-signing-key command");
-                System.out.println(alg + ": new key " + kid + (prepublish ? " (signs in 10 minutes)" : " (signs now)"));
+                String kid = keys.rotate(alg, prepublish && !compromised ? SigningKeys.PREPUBLISH : Duration.ZERO, compromised,
+                        new Actor("operator", System.getProperty("user.name")), "rotate-signing-key command");
+                System.out.println(alg + ": new key " + kid + (prepublish && !compromised ? " (signs in 10 minutes)" : " (signs now)")
+                        + (compromised ? "; the old keys are withdrawn and what they signed no longer verifies" : ""));
             }
         } finally {
             database.close();

@@ -27,7 +27,7 @@ public class SecurityEventDelivery {
     private static final Logger LOG = Logger.getLogger(SecurityEventDelivery.class.getName());
     private static final int BATCH = 100;
 
-    record Due(long id, String clientId, String token, int attempts, Instant due) {
+    record Due(long id, String clientId, String claims, int attempts, Instant due) {
     }
 
     private static final Duration CLAIM = Duration.ofMinutes(2);
@@ -38,6 +38,8 @@ public class SecurityEventDelivery {
     ClientRegistry clients;
     @Inject
     Settings settings;
+    @Inject
+    Tokens tokens;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -45,7 +47,7 @@ public class SecurityEventDelivery {
     /** Sends what is due; returns how many were delivered. */
     public int deliverDue() {
         Instant now = Instant.now();
-        List<Due> due = jdbc.list("select id, client_id, token, attempts, next_attempt_at from oidc_security_event where delivery = 'push' "
+        List<Due> due = jdbc.list("select id, client_id, claims, attempts, next_attempt_at from oidc_security_event where delivery = 'push' "
                         + "and delivered_at is null and next_attempt_at <= ? and attempts < ? order by id fetch first " + BATCH + " rows only",
                 r -> new Due(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4), Jdbc.instant(r, "next_attempt_at")), now,
                 settings.ssfMaxAttempts());
@@ -69,7 +71,7 @@ public class SecurityEventDelivery {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(receiver.eventsEndpoint())).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(set.token()));
+                    .POST(HttpRequest.BodyPublishers.ofString(tokens.signSecurityEvent(set.claims())));
             if (receiver.eventsAuthorization() != null) {
                 request.header("Authorization", receiver.eventsAuthorization());
             }

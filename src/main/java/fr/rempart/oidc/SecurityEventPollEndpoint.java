@@ -41,6 +41,8 @@ public class SecurityEventPollEndpoint {
     ClientRegistry clients;
     @Inject
     Jdbc jdbc;
+    @Inject
+    Tokens tokens;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -79,11 +81,11 @@ public class SecurityEventPollEndpoint {
         });
         int max = request.containsKey("maxEvents") && request.get("maxEvents").getValueType() == JsonValue.ValueType.NUMBER
                 ? Math.max(0, Math.min(MAX_EVENTS, request.getInt("maxEvents"))) : MAX_EVENTS;
-        List<Map.Entry<String, String>> pending = jdbc.list("select jti, token from oidc_security_event where client_id = ? and delivery = 'poll' "
+        List<Map.Entry<String, String>> pending = jdbc.list("select jti, claims from oidc_security_event where client_id = ? and delivery = 'poll' "
                         + "and delivered_at is null order by id fetch first " + (max + 1) + " rows only",
                 r -> Map.entry(r.getString(1), r.getString(2)), clientId);
         JsonObjectBuilder sets = JsonBinder.JSON.createObjectBuilder();
-        pending.stream().limit(max).forEach(e -> sets.add(e.getKey(), e.getValue()));
+        pending.stream().limit(max).forEach(e -> sets.add(e.getKey(), tokens.signSecurityEvent(e.getValue())));
         return OAuthErrorMapper.json(200, JsonBinder.JSON.createObjectBuilder().add("sets", sets).add("moreAvailable", pending.size() > max).build()).build();
     }
 }

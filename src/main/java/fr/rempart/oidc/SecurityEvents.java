@@ -69,7 +69,13 @@ public class SecurityEvents {
             body.put("credential_type", "password");
             body.put("reason_admin", Map.of("en", "incident " + compromised.incident()));
         }
-        enqueue(subject, type, body, now);
+        enqueue(subject, sessionOf(event), type, body, now);
+    }
+
+    /** CAEP §3.1: one session signed out is named, so receivers end that session and not the member's others. */
+    private static String sessionOf(AccountEvent event) {
+        return event instanceof AccountEvent.SessionsRevoked revoked && !revoked.wholeAccount() && revoked.ended().size() == 1
+                ? revoked.ended().iterator().next() : null;
     }
 
     /** A staff session ended: the console's grants through it end too (no security events: receivers hear about members). */
@@ -89,17 +95,20 @@ public class SecurityEvents {
                 + "and (sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
     }
 
-    private void enqueue(String subject, String type, Map<String, Object> body, Instant now) {
+    private void enqueue(String subject, String session, String type, Map<String, Object> body, Instant now) {
         List<OidcClient> receivers = clients.eventReceivers();
         if (receivers.isEmpty()) {
             return;
         }
         Set<String> entitled = Set.copyOf(grants.clientsOf(subject));
-        Map<String, Object> subjectId = Map.of("format", "iss_sub", "iss", tokens.issuer(), "sub", subject);
+        Map<String, Object> user = Map.of("format", "iss_sub", "iss", tokens.issuer(), "sub", subject);
+        // RFC 9493 / SSF §3: the user, or the user's one session (a "complex" subject) when a single session ended.
+        Map<String, Object> subjectId = session == null ? user
+                : Map.of("format", "complex", "user", user, "session", Map.of("format", "opaque", "id", session));
         for (OidcClient receiver : receivers.stream().filter(r -> entitled.contains(r.clientId())).collect(Collectors.toList())) {
             String jti = Tokens.newId();
-            String set = tokens.securityEvent(receiver.clientId(), jti, subjectId, type, body, now);
-            jdbc.update("insert into oidc_security_event (jti, client_id, event_type, token, delivery, created_at, attempts, next_attempt_at) "
+            String set = tokens.securityEvent(receiver.clientId(), jti, subjectId, type, body, now).toString();
+            jdbc.update("insert into oidc_security_event (jti, client_id, event_type, claims, delivery, created_at, attempts, next_attempt_at) "
                     + "values (?, ?, ?, ?, ?, ?, 0, ?)", jti, receiver.clientId(), type, set, receiver.eventsDelivery(), now, now);
         }
     }

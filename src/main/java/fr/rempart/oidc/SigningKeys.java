@@ -60,6 +60,7 @@ public class SigningKeys {
     private volatile JWKSet published = new JWKSet();
     private volatile JWKSet verification = new JWKSet();
     private volatile String publishedJson = "{\"keys\":[]}";
+    private volatile long generation;
 
     protected SigningKeys() {
     }
@@ -93,18 +94,29 @@ public class SigningKeys {
      * The schedule waits {@link #PREPUBLISH}; the command (a suspected compromise) does not wait.
      */
     public synchronized String rotate(String alg, Duration delay, Actor actor, String reason) {
+        return rotate(alg, delay, false, actor, reason);
+    }
+
+    /**
+     * With {@code compromised}, the old keys are also withdrawn from the JWKS at once: what they
+     * signed stops verifying, here and at every relying party that refreshes its keys.
+     */
+    public synchronized String rotate(String alg, Duration delay, boolean compromised, Actor actor, String reason) {
         Instant now = Instant.now();
         Instant switchAt = now.plus(delay);
         JWK jwk = generate(alg);
-        Instant publishUntil = switchAt.plus(longestTokenLifetime()).plus(Duration.ofMinutes(5));
+        Instant publishUntil = compromised ? now : switchAt.plus(longestTokenLifetime()).plus(Duration.ofMinutes(5));
         jdbc.transaction(c -> {
             // Every key still signing at the switch stops then (an immediate rotation also cuts short a pending one).
             Jdbc.execute(c, "update oidc_signing_key set retired_at = ?, publish_until = ? where alg = ? and (retired_at is null or retired_at > ?)",
                     switchAt, publishUntil, alg, switchAt);
+            if (compromised) {
+                Jdbc.execute(c, "update oidc_signing_key set publish_until = ? where alg = ? and kid <> ?", now, alg, jwk.getKeyID());
+            }
             Jdbc.execute(c, "insert into oidc_signing_key (kid, alg, sealed_jwk, created_at, active_from) values (?, ?, ?, ?, ?)",
                     jwk.getKeyID(), alg, keys.seal(KeyRing.Purpose.SIGNING_KEY, jwk.toJSONString().getBytes(StandardCharsets.UTF_8),
                             context(jwk.getKeyID())), now, switchAt);
-            audit.record(actor, "signing-key.rotated", jwk.getKeyID(), reason, alg);
+            audit.record(actor, compromised ? "signing-key.revoked" : "signing-key.rotated", jwk.getKeyID(), reason, alg);
             return null;
         });
         load();
@@ -131,6 +143,7 @@ public class SigningKeys {
         verification = new JWKSet(all);
         published = verification.toPublicJWKSet();
         publishedJson = published.toString(true);
+        generation++;
     }
 
     /** The key signing for the algorithm (the first configured one when {@code alg} is null or not served). */
@@ -147,6 +160,11 @@ public class SigningKeys {
 
     public List<String> algorithms() {
         return settings.oidcSigningAlgorithms();
+    }
+
+    /** Changes at every reload: caches of verified tokens start again (a withdrawn key verifies nothing). */
+    public long generation() {
+        return generation;
     }
 
     /** The public keys, as served at the JWKS endpoint. */

@@ -44,6 +44,16 @@ public class StaffAuthenticator implements Authenticator {
     }
 
     @Override
+    public Optional<String> reauthenticationPath() {
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean sessionOpen(String sid) {
+        return staff.openLocked(sid);
+    }
+
+    @Override
     public NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason) {
         staff.current(headers, request).ifPresent(p -> staff.revoke(p.sid()));
         return new NewCookie[]{staff.clearedCookie(request)};

@@ -96,6 +96,10 @@ public class TokenEndpoint {
                 throw OAuthError.invalidGrant("redirect_uri differs from the authorization request.");
             }
             checkPkce(stored.codeChallenge(), verifier);
+            if (!authenticator(stored.population()).sessionOpen(stored.sid())) {
+                // Signed out, password changed or incident since the code was issued: nothing is issued.
+                throw OAuthError.invalidGrant("The session that authorized this code has ended.");
+            }
             Grants.Grant grant = grants.createGrant(c, stored, stored.scope(), now, now.plus(settings.oidcGrantLifetime()));
             String refresh = client.allows("refresh_token") ? grants.newRefreshToken(c, grant, now, refreshExpiry(grant, now)) : null;
             return new Issued(grant, refresh, stored);
@@ -184,9 +188,12 @@ public class TokenEndpoint {
         return answer;
     }
 
+    private Authenticator authenticator(OidcClient.Population population) {
+        return authenticators.stream().filter(a -> a.population() == population).findFirst().orElseThrow();
+    }
+
     private SignedInOfGrant subject(Grants.Grant grant) {
-        Authenticator authenticator = authenticators.stream().filter(a -> a.population() == grant.population()).findFirst().orElseThrow();
-        SignedIn now = authenticator.bySubject(grant.subject()).orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists."));
+        SignedIn now = authenticator(grant.population()).bySubject(grant.subject()).orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists."));
         return new SignedInOfGrant(now);
     }
 

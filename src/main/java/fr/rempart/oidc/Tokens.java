@@ -56,6 +56,7 @@ public class Tokens {
     private DefaultJWTProcessor<SecurityContext> accessTokens;
     private DefaultJWTProcessor<SecurityContext> idTokens;
     private final java.util.Map<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long verifiedGeneration = -1;
 
     protected Tokens() {
     }
@@ -146,15 +147,29 @@ public class Tokens {
         return sign(claims.build(), JOSEObjectType.JWT, client.idTokenAlg());
     }
 
-    /** A Security Event Token (RFC 8417 §2.2) for one receiver. */
-    public String securityEvent(String audience, String jti, Map<String, Object> subject, String eventType, Map<String, Object> event, Instant now) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).audience(audience).issueTime(Date.from(now))
+    /** The claims of a Security Event Token (RFC 8417 §2.2) for one receiver, kept until delivery. */
+    public JWTClaimsSet securityEvent(String audience, String jti, Map<String, Object> subject, String eventType, Map<String, Object> event,
+                                      Instant now) {
+        return new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).audience(audience).issueTime(Date.from(now))
                 .jwtID(jti).claim("sub_id", subject).claim("events", Map.of(eventType, event)).build();
-        return sign(claims, SECURITY_EVENT, null);
+    }
+
+    /** Signs a Security Event Token when it is delivered, with the key current then (it may wait days for a receiver). */
+    public String signSecurityEvent(String claims) {
+        try {
+            return sign(JWTClaimsSet.parse(claims), SECURITY_EVENT, null);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("Unreadable stored security event", e);
+        }
     }
 
     /** The claims of one of our access tokens whose signature, type, issuer, audience and times hold. */
     public Optional<JWTClaimsSet> verifyAccessToken(String token) {
+        long generation = keys.generation();
+        if (generation != verifiedGeneration) {
+            verified.clear();
+            verifiedGeneration = generation;
+        }
         JWTClaimsSet known = verified.get(token);
         if (known != null) {
             if (known.getExpirationTime().toInstant().isAfter(Instant.now())) {

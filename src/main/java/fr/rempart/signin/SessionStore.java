@@ -106,6 +106,30 @@ public class SessionStore {
     }
 
     /** Ends one session (sign-out); the relying parties signed in through it are told. */
+    /**
+     * The same member entered the password again in this session (re-authentication asked by an
+     * application): a new token, the same sid, a fresh authentication time and absolute lifetime.
+     * What relying parties hold through this session stays valid.
+     */
+    public String reauthenticate(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
+        String token = newToken();
+        Instant now = Instant.now();
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash());
+            Jdbc.execute(c, "insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
+                    now, now, now.plus(absolute), client.address(), client.userAgent());
+            return null;
+        });
+        return token;
+    }
+
+    /** Whether a session with this sid is still open, locking it until the end of the caller's transaction. */
+    public boolean openLocked(String sid) {
+        return sid != null && jdbc.one("select sid from web_session where sid = ? and expires_at > ? for update", r -> 1, sid, Instant.now())
+                .isPresent();
+    }
+
     public void revoke(String token) {
         if (token != null) {
             jdbc.transaction(c -> {

@@ -146,12 +146,16 @@ public class SignInPages {
 
     @GET
     @Path("signin")
-    public Response signInPage(@QueryParam("signedOut") String signedOut, @QueryParam("passwordChanged") String passwordChanged) {
+    public Response signInPage(@QueryParam("signedOut") String signedOut, @QueryParam("passwordChanged") String passwordChanged,
+                               @QueryParam("reauth") String reauth) {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isPresent()) {
+        // An application asked for a fresh sign-in (prompt=login, max_age): the form is shown, the session stays until it succeeds.
+        boolean again = reauth != null && session.isPresent() && session.get().full();
+        if (session.isPresent() && !again) {
             return redirect(landing(session.get().stage()));
         }
         Map<String, Object> model = model("signin_title");
+        model.put("reauth", again);
         model.put("signedOut", signedOut != null);
         model.put("passwordChanged", passwordChanged != null);
         return Response.ok(pages.render("signin", locale(), model)).build();
@@ -176,10 +180,17 @@ public class SignInPages {
             return signInError(identifier, "signin.error.failed", 200);
         }
         Member member = result.member();
-        browser.token(headers, request).ifPresent(sessions::revoke);
         WebSession.Stage stage = secondFactorEnrolled(member) ? WebSession.Stage.SECOND_FACTOR
                 : member.requiredActions().isEmpty() ? WebSession.Stage.FULL : WebSession.Stage.REQUIRED_ACTIONS;
-        String token = sessions.create(member.id(), stage, Set.of("pwd"), client);
+        Optional<WebSession> previous = browser.current(headers, request);
+        String token;
+        if (previous.isPresent() && previous.get().member().equals(member.id())) {
+            // The same member signing in again (re-authentication): same session id, fresh authentication time.
+            token = sessions.reauthenticate(previous.get(), stage, Set.of("pwd"), client);
+        } else {
+            browser.token(headers, request).ifPresent(sessions::revoke);
+            token = sessions.create(member.id(), stage, Set.of("pwd"), client);
+        }
         csrf.renew();
         return Response.fromResponse(arrive(stage, token)).cookie(browser.deviceCookie(devices.issue(member.id()), request)).build();
     }

@@ -251,6 +251,21 @@ class OidcIT {
         assertThat(badPkce.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
         OIDCTokens issued = flow.exchange(code);
 
+        // Another client may not introspect this client's token; a resource server (rempart-admin) may.
+        Client other = register(false);
+        TokenIntrospectionResponse foreign = TokenIntrospectionResponse.parse(new TokenIntrospectionRequest(op.getIntrospectionEndpointURI(),
+                other.auth(), new BearerAccessToken(issued.getAccessToken().getValue())).toHTTPRequest().send());
+        assertThat(foreign.toSuccessResponse().isActive()).isFalse();
+        assertThat(introspect(issued.getAccessToken().getValue()).isActive()).isTrue();
+
+        // A code whose session ended before it was redeemed gives nothing.
+        Flow late = new Flow(client, List.of());
+        AuthorizationCode lateCode = late.code(browser.send(HttpRequest.newBuilder(late.request.toURI()).GET()));
+        browser.submit("/account", "/signout", Map.of());
+        TokenResponse afterSignOut = TokenResponse.parse(new TokenRequest(op.getTokenEndpointURI(), client.auth(),
+                new AuthorizationCodeGrant(lateCode, CALLBACK, late.verifier)).toHTTPRequest().send());
+        assertThat(afterSignOut.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
+
         // The same code a second time: invalid_grant, and what the first use issued is revoked.
         TokenResponse again = TokenResponse.parse(new TokenRequest(op.getTokenEndpointURI(), client.auth(),
                 new AuthorizationCodeGrant(code, CALLBACK, flow.verifier)).toHTTPRequest().send());
@@ -283,15 +298,26 @@ class OidcIT {
         // Signed in: prompt=none answers with a code at once.
         Flow quiet = new Flow(client, List.of());
         AuthorizationCode code = quiet.code(browser.send(HttpRequest.newBuilder(URI.create(quiet.request.toURI() + "&prompt=none")).GET()));
-        assertThat(quiet.exchange(code).getIDToken()).isNotNull();
+        String sid = quiet.validate(quiet.exchange(code)).getStringClaim("sid");
+        assertThat(sid).isNotNull();
         // prompt=login (and an exceeded max_age) asks for the password again, then goes on.
         Flow again = new Flow(client, List.of());
-        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(again.request.toURI() + "&prompt=login")).GET()))).endsWith("/signin");
-        OIDCTokens fresh = again.finish(browser, location(browser.signIn(number, PASSWORD)));
-        assertThat(again.validate(fresh).getAuthenticationTime()).isNotNull();
+        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(again.request.toURI() + "&prompt=login")).GET())))
+                .endsWith("/signin?reauth");
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200); // the session stays until the password is entered again
+        OIDCTokens fresh = again.finish(browser, location(browser.submit("/signin?reauth", "/signin",
+                Map.of("identifier", number, "password", PASSWORD))));
+        IDTokenClaimsSet freshClaims = again.validate(fresh);
+        assertThat(freshClaims.getAuthenticationTime().toInstant()).isAfter(Instant.now().minusSeconds(30));
+        assertThat(freshClaims.getStringClaim("sid")).isEqualTo(sid); // same session, fresh authentication
         Thread.sleep(1100);
         Flow aged = new Flow(client, List.of());
-        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(aged.request.toURI() + "&max_age=0")).GET()))).endsWith("/signin");
+        assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(aged.request.toURI() + "&max_age=0")).GET())))
+                .endsWith("/signin?reauth");
+        // Once signed in again after the request, max_age=0 is met: no loop.
+        OIDCTokens agedTokens = aged.finish(browser, location(browser.submit("/signin?reauth", "/signin",
+                Map.of("identifier", number, "password", PASSWORD))));
+        assertThat(agedTokens.getIDToken()).isNotNull();
         // acr_values asking for MFA with prompt=none and a password-only session: interaction_required.
         FormClient other = new FormClient(server);
         other.signIn(newMember(), PASSWORD);
@@ -409,7 +435,11 @@ class OidcIT {
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("secevent+jwt")));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, JWKSourceBuilder.create(op.getJWKSetURI().toURL()).build()));
         JWTClaimsSet event = processor.process(first.getJsonObject("sets").getString(jtis.get(0)), null);
-        assertThat(event.getJSONObjectClaim("sub_id")).containsEntry("sub", subject).containsEntry("format", "iss_sub");
+        // One session signed out: a complex subject naming the user and that session (CAEP §3.1).
+        assertThat(event.getJSONObjectClaim("sub_id")).containsEntry("format", "complex").containsKey("session");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> user = (Map<String, Object>) event.getJSONObjectClaim("sub_id").get("user");
+        assertThat(user).containsEntry("sub", subject).containsEntry("format", "iss_sub");
         assertThat(event.getJSONObjectClaim("events")).containsKey("https://schemas.openid.net/secevent/caep/event-type/session-revoked");
         assertThat(introspect(tokens.getAccessToken().getValue()).isActive()).isFalse();
 
@@ -557,7 +587,9 @@ class OidcIT {
                 SignedJWT jwt = SignedJWT.parse(set);
                 JWTClaimsSet claims = processor.process(jwt, null); // signature checked against the provider's JWKS
                 Map<String, Object> subjectId = claims.getJSONObjectClaim("sub_id");
-                if (subject.equals(subjectId.get("sub")) && claims.getJSONObjectClaim("events").keySet().stream().anyMatch(k -> k.endsWith("/" + type))) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> user = "complex".equals(subjectId.get("format")) ? (Map<String, Object>) subjectId.get("user") : subjectId;
+                if (subject.equals(user.get("sub")) && claims.getJSONObjectClaim("events").keySet().stream().anyMatch(k -> k.endsWith("/" + type))) {
                     assertThat(claims.getIssuer()).isEqualTo(server.baseUrl());
                     return jwt;
                 }

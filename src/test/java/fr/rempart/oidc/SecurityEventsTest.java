@@ -60,7 +60,8 @@ class SecurityEventsTest {
     }
 
     private List<Map.Entry<String, String>> queued() {
-        return db.jdbc.list("select client_id, token from oidc_security_event order by id", r -> Map.entry(r.getString(1), r.getString(2)));
+        return db.jdbc.list("select client_id, claims from oidc_security_event order by id",
+                r -> Map.entry(r.getString(1), events.tokens.signSecurityEvent(r.getString(2))));
     }
 
     @Test

@@ -150,6 +150,12 @@ public class StaffSessionStore {
         }
     }
 
+    /** Whether a session with this sid is still open, locked until the end of the caller's transaction. */
+    public boolean openLocked(String sid) {
+        return sid != null && jdbc.one("select sid from staff_session where sid = ? and expires_at > ? for update", r -> 1, sid, Instant.now())
+                .isPresent();
+    }
+
     /** The account whose session has this sid, if it is still open. */
     public Optional<StaffId> staffOf(String sid) {
         return sid == null ? Optional.empty()

@@ -63,6 +63,11 @@ public class StaffSessions {
         }
     }
 
+    /** Whether a session with this sid is open, locked until the end of the caller's transaction (a code's redemption). */
+    public boolean openLocked(String sid) {
+        return sessions.openLocked(sid);
+    }
+
     /** Where a browser signs in as staff. */
     public String signInPath() {
         return SIGN_IN_PATH;
