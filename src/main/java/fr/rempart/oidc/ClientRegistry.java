@@ -143,10 +143,6 @@ public class ClientRegistry {
         return Optional.of(Optional.ofNullable(secret));
     }
 
-    public boolean exists(String clientId) {
-        return jdbc.one("select 1 from oidc_client where client_id = ?", r -> 1, clientId).isPresent();
-    }
-
     /** Re-reads every client (registrations made by other nodes). */
     public void reload() {
         clients = jdbc.list("select * from oidc_client", r -> {
