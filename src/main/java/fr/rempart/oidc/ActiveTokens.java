@@ -3,6 +3,7 @@ package fr.rempart.oidc;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.rempart.platform.api.LocalTokens;
 import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -24,21 +25,27 @@ public class ActiveTokens implements LocalTokens {
     Tokens tokens;
     @Inject
     Grants grants;
+    @Inject
+    Jdbc jdbc;
 
     public Optional<JWTClaimsSet> active(String token) {
         return tokens.verifyAccessToken(token).filter(this::stillActive);
     }
 
     private boolean stillActive(JWTClaimsSet claims) {
+        String grant;
         try {
-            String grant = claims.getStringClaim("gid");
-            if (grant != null && grants.grant(grant).map(g -> !g.active(Instant.now())).orElse(true)) {
-                return false;
-            }
+            grant = claims.getStringClaim("gid");
         } catch (ParseException e) {
             return false;
         }
-        return !grants.accessTokenRevoked(claims.getJWTID());
+        // Both reads in one transaction (they join it): one connection and one commit per check instead of two.
+        return jdbc.transaction(c -> {
+            if (grant != null && grants.grant(grant).map(g -> !g.active(Instant.now())).orElse(true)) {
+                return false;
+            }
+            return !grants.accessTokenRevoked(claims.getJWTID());
+        });
     }
 
     @Override

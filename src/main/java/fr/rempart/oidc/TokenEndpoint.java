@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -118,7 +119,7 @@ public class TokenEndpoint {
     private JsonObjectBuilder refreshToken(OidcClient client, OAuthParameters parameters) {
         String token = parameters.require("refresh_token");
         Instant now = Instant.now();
-        record Rotated(Grants.Grant grant, String refresh, boolean reused) {
+        record Rotated(Grants.Grant grant, String refresh, boolean reused, Optional<SignedIn> account) {
         }
         Rotated rotated = jdbc.transaction(c -> {
             Grants.Refresh stored = grants.refresh(c, token).orElseThrow(() -> OAuthError.invalidGrant("Unknown refresh token."));
@@ -127,12 +128,15 @@ public class TokenEndpoint {
                 throw OAuthError.invalidGrant("Unknown refresh token.");
             }
             if (stored.usedAt() != null || !grants.useRefresh(c, stored.hash(), now)) {
-                return new Rotated(grant, null, true);
+                return new Rotated(grant, null, true, Optional.empty());
             }
             if (!grant.active(now) || !now.isBefore(stored.expiresAt())) {
                 throw OAuthError.invalidGrant("Refresh token expired or revoked.");
             }
-            return new Rotated(grant, grants.newRefreshToken(c, grant, now, refreshExpiry(grant, now)), false);
+            String next = grants.newRefreshToken(c, grant, now, refreshExpiry(grant, now));
+            // The account as it is now, read in this same transaction (the reads join it): one connection and one
+            // commit for the whole grant instead of four. A vanished account is refused after the commit, as before.
+            return new Rotated(grant, next, false, account(grant));
         });
         if (rotated.reused()) {
             if (rotated.grant().revokedAt() == null) {
@@ -151,7 +155,8 @@ public class TokenEndpoint {
             }
             scope = String.join(" ", asked);
         }
-        SignedIn who = subject(grant).withSession(grant);
+        SignedIn who = new SignedInOfGrant(rotated.account().orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists.")))
+                .withSession(grant);
         Grants.Grant narrowed = new Grants.Grant(grant.id(), grant.clientId(), grant.population(), grant.subject(), grant.sid(), scope,
                 grant.amr(), grant.authTime(), grant.expiresAt(), grant.revokedAt());
         return answer(client, narrowed, who, rotated.refresh(), null, now);
@@ -193,8 +198,12 @@ public class TokenEndpoint {
     }
 
     private SignedInOfGrant subject(Grants.Grant grant) {
-        SignedIn now = authenticator(grant.population()).bySubject(grant.subject()).orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists."));
-        return new SignedInOfGrant(now);
+        return new SignedInOfGrant(account(grant).orElseThrow(() -> OAuthError.invalidGrant("The account no longer exists.")));
+    }
+
+    /** The grant's account as it is now (claims, groups, hardening state), if it still exists. */
+    private Optional<SignedIn> account(Grants.Grant grant) {
+        return authenticator(grant.population()).bySubject(grant.subject());
     }
 
     /** The account as it is now, with the authentication facts of the grant. */
