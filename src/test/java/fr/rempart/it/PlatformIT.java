@@ -28,7 +28,8 @@ class PlatformIT {
         assertThat(metrics.body()).contains("rempart_signin");
         HttpResponse<String> openapi = Api.get("/openapi", null);
         assertThat(openapi.statusCode()).isEqualTo(200);
-        assertThat(openapi.body()).contains("/api/v1/members").contains("/api/v1/member-imports").contains("/api/v1/staff");
+        assertThat(openapi.body()).contains("/api/v1/members").contains("/api/v1/member-imports").contains("/api/v1/staff")
+                .contains("/api/v1/incidents").contains("/api/v1/clients");
     }
 
     @Test
