@@ -4,6 +4,7 @@ import fr.rempart.audit.Actor;
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.web.BodyLimits;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import jakarta.inject.Inject;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
@@ -24,16 +26,19 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Set;
 
-/** {@code POST /api/v1/incidents} (declare) and {@code GET /api/v1/incidents/{id}}, for the security administrator. */
+/** {@code POST /api/v1/incidents} (declare), {@code GET /api/v1/incidents/{id}}, and the upload of an incident's breach list. */
 @Path("api/v1/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource {
 
     @Inject
     Incidents incidents;
+    @Inject
+    BreachJobs jobs;
     @Context
     HttpHeaders headers;
     @Context
@@ -47,6 +52,20 @@ public class IncidentResource {
         TrustedIssuers.Caller caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
         Incident incident = incidents.declare(form, Actor.token(caller.issuerName(), caller.subject()), Locales.of(headers));
         return Response.created(URI.create("/api/v1/incidents/" + incident.id())).entity(view(incident).toString()).build();
+    }
+
+    @POST
+    @Path("{id}/breach-lists")
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allowed("security-admin")
+    @BodyLimits.Streamed
+    /** The list of affected people, streamed to disk, then matched by a job: 202 with the job and its address. */
+    public Response upload(@PathParam("id") String incident, @QueryParam("dryRun") boolean dryRun, InputStream body) {
+        TrustedIssuers.Caller caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
+        String job = jobs.start(incident, body, dryRun, Actor.token(caller.issuerName(), caller.subject()));
+        return Response.accepted(BreachListResource.view(jobs.find(job).orElseThrow()).build().toString())
+                .location(URI.create("/api/v1/breach-jobs/" + job)).build();
     }
 
     @GET

@@ -9,6 +9,7 @@ import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +52,26 @@ public class MemberRepository {
 
     public List<Member> byNirIndex(String index) {
         return jdbc.list("select " + COLUMNS + " from member where nir_index = ?", MemberRepository::member, index);
+    }
+
+    /** What the breach response compares: the members behind these NIR blind indexes, with their name key and birth date. */
+    public record Identity(MemberId id, String number, String nirIndex, String lastNameKey, LocalDate birthDate) {
+    }
+
+    public List<Identity> identitiesByNirIndex(java.util.Collection<String> indexes) {
+        if (indexes.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(indexes.size(), "?"));
+        return jdbc.list("select id, member_number, nir_index, last_name_key, birth_date from member where nir_index in (" + marks + ")",
+                r -> new Identity(new MemberId(r.getObject(1, java.util.UUID.class)), r.getString(2), r.getString(3), r.getString(4),
+                        r.getDate(5).toLocalDate()), indexes.toArray());
+    }
+
+    /** Flags the member with the incident; false when already flagged with it (re-import, restart, a concurrent job). */
+    public boolean flag(MemberId id, String incident, java.time.Instant at) {
+        return jdbc.update("insert into member_flag (member_id, incident, flagged_at) select ?, ?, ? where not exists "
+                + "(select 1 from member_flag where member_id = ? and incident = ?)", id.value(), incident, at, id.value(), incident) == 1;
     }
 
     public Optional<byte[]> sealedNir(MemberId id) {

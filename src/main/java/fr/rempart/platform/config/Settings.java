@@ -287,6 +287,15 @@ public class Settings {
         return integer("rempart.ssf.max-attempts", 20);
     }
 
+    /** The largest breach list accepted (the 33-million-row list of a later breach is about 2 GB). */
+    public long breachMaxUploadBytes() {
+        try {
+            return string("rempart.breach.max-upload-bytes").map(Long::parseLong).orElse(8L * 1024 * 1024 * 1024);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("rempart.breach.max-upload-bytes must be a number of bytes", e);
+        }
+    }
+
     /** Reads every typed key once, so a malformed value fails the start-up, not a request later. */
     public void validate() {
         dataDir();
@@ -319,6 +328,7 @@ public class Settings {
             throw new IllegalStateException("rempart.totp.*: algorithm SHA1, SHA256 or SHA512; 6 or 8 digits; a period of 15 s or more");
         }
         passwordResetLifetime();
+        breachMaxUploadBytes();
         oidcIssuer();
         oidcKeyRotation();
         oidcAccessTokenLifetime();

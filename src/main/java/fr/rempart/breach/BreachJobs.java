@@ -1,0 +1,395 @@
+package fr.rempart.breach;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.NirProtector;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.platform.Startup;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.SecondFactor;
+import fr.rempart.signin.SessionStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Breach-list import jobs. The upload is written to disk first (so a job killed in the middle
+ * starts again from the file at the next start-up), then read in batches of rows: duplicates
+ * counted through the database, members found by the NIR blind index with their identity
+ * checked (a NIR whose member has another name or birth date goes to review, never flagged), and
+ * each matched member flagged and hardened per the incident's policy in the batch's transaction.
+ * Flagging is idempotent (one {@code member_flag} row per member and incident): a re-import, a
+ * restart or a second upload flags and hardens each member once.
+ */
+@ApplicationScoped
+public class BreachJobs {
+
+    private static final Logger LOG = Logger.getLogger(BreachJobs.class.getName());
+    static final int BATCH = 1000;
+
+    /** The job's counts as {@code GET /api/v1/breach-jobs/{id}} gives them. */
+    public record Job(String id, String incidentId, String status, boolean dryRun, long fileBytes, long bytesRead, long read, long invalid,
+                      long duplicates, long matched, long unmatched, long review, long flagged, long alreadyFlagged, long notified,
+                      String error, Instant createdAt, Instant finishedAt) {
+    }
+
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    Settings settings;
+    @Inject
+    Incidents incidents;
+    @Inject
+    MemberRepository members;
+    @Inject
+    MemberService memberService;
+    @Inject
+    NirProtector nirs;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    Instance<SecondFactor> secondFactor;
+    @Inject
+    SecurityTimeline timeline;
+    @Inject
+    AuditTrail audit;
+    @Inject
+    Event<AccountEvent> events;
+    @Resource
+    ManagedExecutorService executor;
+
+    /**
+     * Stores the upload and starts its job; refuses at once a file that is not a breach list
+     * (empty, binary, wrong separator), an oversized one, or a second list for an incident whose
+     * import is still running.
+     */
+    public String start(String incidentId, InputStream body, boolean dryRun, Actor actor) {
+        Incident incident = incidents.find(incidentId).orElseThrow(() -> new ProblemException(404, "breach.error.unknown-incident"));
+        String id = "JOB-" + Incidents.newId(Instant.now()).substring(4);
+        Path file = uploads().resolve(id + ".csv");
+        String sha256;
+        long size;
+        try {
+            Files.createDirectories(file.getParent());
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
+                size = copyAtMost(body, out, settings.breachMaxUploadBytes());
+            }
+            sha256 = HexFormat.of().formatHex(digest.digest());
+            try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BreachListReader.SAMPLE)) {
+                BreachListReader.detect(in);
+            }
+        } catch (BreachListReader.UnreadableFile e) {
+            delete(file);
+            throw new ProblemException(400, "breach.error.file." + e.code());
+        } catch (TooLarge e) {
+            delete(file);
+            throw new ProblemException(413, "breach.error.too-large", settings.breachMaxUploadBytes() / (1024 * 1024));
+        } catch (IOException e) {
+            delete(file);
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Instant now = Instant.now();
+        try {
+            jdbc.transaction(c -> {
+                // One running import per incident: the incident row is the lock, so two uploads at once cannot both start.
+                Jdbc.execute(c, "update incident set id = id where id = ?", incident.id());
+                if (!dryRun && jdbc.one("select 1 from breach_job where incident_id = ? and status = 'RUNNING' and dry_run = false",
+                        r -> 1, incident.id()).isPresent()) {
+                    throw new ProblemException(409, "breach.error.running");
+                }
+                Jdbc.execute(c, "insert into breach_job (id, incident_id, status, dry_run, file_path, file_bytes, file_sha256, bytes_read, rows_read, "
+                                + "invalid, duplicates, matched, unmatched, review, flagged, already_flagged, notified, created_by, created_at) "
+                                + "values (?, ?, 'RUNNING', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?)", id, incident.id(), dryRun,
+                        file.toString(), size, sha256, actor.toString(), now);
+                audit.record(actor, dryRun ? "breach-list.dry-run" : "breach-list.imported", incident.id(), null,
+                        "job=" + id + " bytes=" + size + " sha256=" + sha256);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            delete(file);
+            throw e;
+        }
+        executor.submit(() -> run(id));
+        return id;
+    }
+
+    /** Jobs cut short by a stop start again from their file (idempotent: nobody is flagged twice). */
+    void resume(@Observes Startup.Ready ready) {
+        for (String id : jdbc.list("select id from breach_job where status = 'RUNNING'", r -> r.getString(1))) {
+            LOG.info(() -> "Resuming breach-list job " + id);
+            executor.submit(() -> run(id));
+        }
+    }
+
+    public Optional<Job> find(String id) {
+        return id == null || id.length() > 40 ? Optional.empty() : jdbc.one("select * from breach_job where id = ?", r -> new Job(r.getString("id"),
+                r.getString("incident_id"), r.getString("status"), r.getBoolean("dry_run"), r.getLong("file_bytes"), r.getLong("bytes_read"),
+                r.getLong("rows_read"), r.getLong("invalid"), r.getLong("duplicates"), r.getLong("matched"), r.getLong("unmatched"),
+                r.getLong("review"), r.getLong("flagged"), r.getLong("already_flagged"), r.getLong("notified"), r.getString("error"),
+                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "finished_at")), id);
+    }
+
+    /** The rejected rows after {@code afterLine}, in line order, a page at a time (the rejects CSV streams them). */
+    public List<BreachListReader.Reject> rejects(String jobId, long afterLine, int limit) {
+        return jdbc.list("select line, code, col from breach_reject where job_id = ? and line > ? order by line fetch first " + limit + " rows only",
+                r -> new BreachListReader.Reject(r.getLong(1), r.getString(2), r.getString(3)), jobId, afterLine);
+    }
+
+    /** The rows sent to review: line, the member's number (never the NIR) and why. */
+    public List<String[]> review(String jobId, long afterLine, int limit) {
+        return jdbc.list("select r.line, m.member_number, r.reason from breach_review r join member m on m.id = r.member_id where r.job_id = ? "
+                        + "and r.line > ? order by r.line fetch first " + limit + " rows only",
+                r -> new String[]{String.valueOf(r.getLong(1)), r.getString(2), r.getString(3)}, jobId, afterLine);
+    }
+
+    /** Reads the job's file from its start; what an earlier, interrupted run did is counted again, never done again. */
+    void run(String id) {
+        Optional<Job> found = find(id);
+        if (found.isEmpty() || !"RUNNING".equals(found.get().status())) {
+            return;
+        }
+        Job job = found.get();
+        Incident incident = incidents.find(job.incidentId()).orElseThrow();
+        Path file = Path.of(jdbc.one("select file_path from breach_job where id = ?", r -> r.getString(1), id).orElseThrow());
+        jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from breach_reject where job_id = ?", id);
+            Jdbc.execute(c, "delete from breach_review where job_id = ?", id);
+            Jdbc.execute(c, "delete from breach_seen where job_id = ?", id);
+            Jdbc.execute(c, "update breach_job set bytes_read = 0, rows_read = 0, invalid = 0, duplicates = 0, matched = 0, unmatched = 0, "
+                    + "review = 0, flagged = 0, already_flagged = 0, notified = 0 where id = ?", id);
+            return null;
+        });
+        Counts counts = new Counts();
+        try (CountingStream in = new CountingStream(Files.newInputStream(file))) {
+            List<BreachListReader.Entry> batch = new ArrayList<>(BATCH);
+            List<BreachListReader.Reject> rejects = new ArrayList<>();
+            BreachListReader.Summary summary = new BreachListReader(Clock.systemDefaultZone()).read(in, new BreachListReader.Rows() {
+                @Override
+                public void accepted(BreachListReader.Entry entry) {
+                    counts.read++;
+                    batch.add(entry);
+                    if (batch.size() >= BATCH) {
+                        process(job, incident, batch, rejects, counts, in.count());
+                    }
+                }
+
+                @Override
+                public void rejected(BreachListReader.Reject reject) {
+                    counts.read++;
+                    rejects.add(reject);
+                    counts.invalid++;
+                    if (rejects.size() >= BATCH) {
+                        process(job, incident, batch, rejects, counts, in.count());
+                    }
+                }
+            });
+            process(job, incident, batch, rejects, counts, in.count());
+            String error = summary.stoppedAtLine() == null ? null : "stopped at line " + summary.stoppedAtLine() + ": a record over 64 KiB or a broken quote";
+            finish(id, error == null ? "DONE" : "FAILED", counts, in.count(), error);
+            delete(file);
+        } catch (RuntimeException | IOException e) {
+            LOG.log(Level.WARNING, "Breach-list job " + id + " failed", e);
+            finish(id, "FAILED", counts, -1, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static final class Counts {
+        long read;
+        long invalid;
+        long duplicates;
+        long matched;
+        long unmatched;
+        long review;
+        long flagged;
+        long alreadyFlagged;
+    }
+
+    /** One batch in one transaction: rejects kept, duplicates counted, members matched, flagged and hardened. */
+    private void process(Job job, Incident incident, List<BreachListReader.Entry> batch, List<BreachListReader.Reject> rejects, Counts counts,
+                         long bytesRead) {
+        jdbc.transaction(c -> {
+            for (BreachListReader.Reject reject : rejects) {
+                Jdbc.execute(c, "insert into breach_reject (job_id, line, code, col) values (?, ?, ?, ?)", job.id(), reject.line(), reject.code(),
+                        reject.column());
+            }
+            Map<String, BreachListReader.Entry> fresh = new LinkedHashMap<>();
+            for (BreachListReader.Entry entry : batch) {
+                String index = nirs.index(entry.nir());
+                boolean first = !fresh.containsKey(index) && Jdbc.execute(c, "insert into breach_seen (job_id, nir_index) select ?, ? where not exists "
+                        + "(select 1 from breach_seen where job_id = ? and nir_index = ?)", job.id(), index, job.id(), index) == 1;
+                if (first) {
+                    fresh.put(index, entry);
+                } else {
+                    counts.duplicates++;
+                }
+            }
+            Map<String, List<MemberRepository.Identity>> byIndex = new HashMap<>();
+            for (MemberRepository.Identity identity : members.identitiesByNirIndex(fresh.keySet())) {
+                byIndex.computeIfAbsent(identity.nirIndex(), k -> new ArrayList<>()).add(identity);
+            }
+            Instant now = Instant.now();
+            for (Map.Entry<String, BreachListReader.Entry> row : fresh.entrySet()) {
+                BreachListReader.Entry entry = row.getValue();
+                List<MemberRepository.Identity> candidates = byIndex.getOrDefault(row.getKey(), List.of());
+                if (candidates.isEmpty()) {
+                    counts.unmatched++;
+                    continue;
+                }
+                List<MemberRepository.Identity> same = candidates.stream().filter(m -> m.lastNameKey().equals(entry.lastName().matchKey())
+                        && m.birthDate().equals(entry.birthDate())).toList();
+                if (same.isEmpty()) {
+                    counts.review++;
+                    for (MemberRepository.Identity other : candidates) {
+                        String reason = !other.birthDate().equals(entry.birthDate()) ? "BIRTH_DATE_DIFFERS" : "NAME_DIFFERS";
+                        Jdbc.execute(c, "insert into breach_review (job_id, line, member_id, reason) values (?, ?, ?, ?)", job.id(), entry.line(),
+                                other.id().value(), reason);
+                    }
+                    continue;
+                }
+                counts.matched++;
+                if (job.dryRun()) {
+                    continue;
+                }
+                for (MemberRepository.Identity member : same) {
+                    if (harden(member, incident, now)) {
+                        counts.flagged++;
+                    } else {
+                        counts.alreadyFlagged++;
+                    }
+                }
+            }
+            Jdbc.execute(c, "update breach_job set bytes_read = ?, rows_read = ?, invalid = ?, duplicates = ?, matched = ?, unmatched = ?, review = ?, "
+                            + "flagged = ?, already_flagged = ? where id = ?", bytesRead, counts.read, counts.invalid, counts.duplicates, counts.matched, counts.unmatched,
+                    counts.review, counts.flagged, counts.alreadyFlagged, job.id());
+            return null;
+        });
+        batch.clear();
+        rejects.clear();
+    }
+
+    /** Flags one member and applies the incident's policy; false when the member was already flagged with this incident. */
+    private boolean harden(MemberRepository.Identity member, Incident incident, Instant now) {
+        if (!members.flag(member.id(), incident.id(), now)) {
+            return false;
+        }
+        Actor actor = new Actor("incident", incident.id());
+        String why = "incident " + incident.id();
+        if (incident.policy().updatePassword()) {
+            memberService.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, actor, why);
+        }
+        if (incident.policy().configureTotp() && secondFactor.stream().noneMatch(f -> f.enrolled(member.id()))) {
+            memberService.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, why);
+        }
+        if (incident.policy().revokeSessions()) {
+            sessions.revokeAll(member.id(), "incident");
+        }
+        events.fire(new AccountEvent.CredentialCompromised(member.id(), incident.id()));
+        timeline.record(member.id(), "breach.flagged", null, incident.id());
+        audit.record(actor, "member.flagged", member.number(), incident.title(), incident.id());
+        return true;
+    }
+
+    private void finish(String id, String status, Counts counts, long bytesRead, String error) {
+        jdbc.update("update breach_job set status = ?, rows_read = ?, bytes_read = case when ? >= 0 then ? else bytes_read end, error = ?, "
+                        + "finished_at = ? where id = ?", status, counts.read, bytesRead, bytesRead,
+                error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, Instant.now(), id);
+        audit.record(Actor.SYSTEM, "breach-list.job-ended", id, status, "read=" + counts.read + " invalid=" + counts.invalid + " matched="
+                + counts.matched + " review=" + counts.review + " flagged=" + counts.flagged);
+    }
+
+    private Path uploads() {
+        return settings.dataDir().resolve("breach-lists");
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot delete " + file, e);
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+    }
+
+    private static long copyAtMost(InputStream in, OutputStream out, long max) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            total += n;
+            if (total > max) {
+                throw new TooLarge();
+            }
+            out.write(buffer, 0, n);
+        }
+        return total;
+    }
+
+    /** Counts the bytes read, for the job's progress. */
+    private static final class CountingStream extends FilterInputStream {
+        private long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

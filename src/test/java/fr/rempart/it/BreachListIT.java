@@ -1,0 +1,134 @@
+package fr.rempart.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A breach list through the admin API: dry run, import, matching with the identity checked, hardening, re-import, bad files. */
+class BreachListIT {
+
+    private static final String PASSWORD = "ciboulette-marelle-nuage-73";
+    private final RempartServer server = RempartServer.get();
+
+    private String admin() {
+        return server.token("security-admin");
+    }
+
+    private String incident() {
+        HttpResponse<String> created = Api.postJson("/api/v1/incidents", admin(), """
+                {"title":"Fuite CNAM","source":"CNAM","occurredFrom":"2026-11-01","discoveredOn":"2026-11-12",
+                 "leaked":["IDENTITY","NIR","RIGHTS"],"notLeaked":["CONTACT","BANK","HEALTH"]}""");
+        assertThat(created.statusCode()).isEqualTo(201);
+        return Api.json(created).getString("id");
+    }
+
+    private static String member(String nir) {
+        String number = Api.newMemberNumber();
+        assertThat(Api.postJson("/api/v1/members", RempartServer.get().token("security-admin"),
+                Api.member(number, nir, number.toLowerCase() + "@example.org", PASSWORD)).statusCode()).isEqualTo(201);
+        return number;
+    }
+
+    private HttpResponse<String> upload(String incident, String csv, boolean dryRun) {
+        return Api.send(HttpRequest.newBuilder(server.uri("/api/v1/incidents/" + incident + "/breach-lists" + (dryRun ? "?dryRun=true" : "")))
+                .header("Authorization", "Bearer " + admin()).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(csv.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private JsonObject awaitJob(HttpResponse<String> accepted) throws InterruptedException {
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = Api.json(accepted).getString("id");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            JsonObject job = Api.json(Api.get("/api/v1/breach-jobs/" + id, admin()));
+            if (!"RUNNING".equals(job.getString("status"))) {
+                return job;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("job " + id + " still running");
+    }
+
+    @Test
+    void aListIsMatchedWithTheIdentityCheckedAndTheMatchedAccountsAreHardenedOnce() throws Exception {
+        String incident = incident();
+        String nirA = Api.newNir();
+        String nirB = Api.newNir();
+        String nirC = Api.newNir();
+        String a = member(nirA);
+        String b = member(nirB);
+        String c = member(nirC);
+        FormClient signedIn = new FormClient(server);
+        signedIn.signIn(a, PASSWORD);
+        assertThat(signedIn.get("/account").statusCode()).isEqualTo(200);
+        String stranger = Api.newNir();
+        String badKey = nirA.substring(0, 13) + (nirA.endsWith("00") ? "01" : "00");
+        String csv = "nir;nom;prenom;date_naissance;sexe\n"
+                + nirA + ";LEFEVRE DUPONT;Helene;12/05/1984;F\n"   // 2 matched: name compared without case, accents, hyphens
+                + nirB + ";Lefèvre-Dupont;Hélène;1984-05-12;F\n"   // 3 matched
+                + nirA + ";Lefèvre-Dupont;Hélène;12/05/1984;F\n"   // 4 duplicate
+                + nirC + ";Lefèvre-Dupont;Hélène;13/05/1984;F\n"   // 5 review: another birth day
+                + stranger + ";Martin;Léa;12/05/1984;F\n"           // 6 not a member
+                + badKey + ";Martin;Léa;12/05/1984;F\n"             // 7 NIR key
+                + stranger + ";Martin;Léa;12/05/2031;F\n";          // 8 birth date in the future
+
+        JsonObject dry = awaitJob(upload(incident, csv, true));
+        assertThat(dry.getString("status")).isEqualTo("DONE");
+        assertThat(dry.getInt("read")).isEqualTo(7);
+        assertThat(dry.getInt("matched")).isEqualTo(2);
+        assertThat(dry.getInt("flagged")).isZero();
+        assertThat(Api.json(Api.get("/api/v1/members/" + a, admin())).getJsonArray("requiredActions")).isEmpty();
+
+        JsonObject job = awaitJob(upload(incident, csv, false));
+        assertThat(job.getString("status")).isEqualTo("DONE");
+        assertThat(job.getInt("read")).isEqualTo(7);
+        assertThat(job.getInt("invalid")).isEqualTo(2);
+        assertThat(job.getInt("duplicates")).isEqualTo(1);
+        assertThat(job.getInt("matched")).isEqualTo(2);
+        assertThat(job.getInt("review")).isEqualTo(1);
+        assertThat(job.getInt("unmatched")).isEqualTo(1);
+        assertThat(job.getInt("flagged")).isEqualTo(2);
+        assertThat(job.getJsonNumber("progress").doubleValue()).isEqualTo(1.0);
+        for (String number : new String[]{a, b}) {
+            assertThat(Api.json(Api.get("/api/v1/members/" + number, admin())).getJsonArray("requiredActions").toString())
+                    .contains("UPDATE_PASSWORD").contains("CONFIGURE_TOTP");
+        }
+        assertThat(Api.json(Api.get("/api/v1/members/" + c, admin())).getJsonArray("requiredActions")).isEmpty();
+        assertThat(signedIn.get("/account").statusCode()).isEqualTo(303); // its sessions were revoked
+
+        String rejects = Api.get("/api/v1/breach-jobs/" + job.getString("id") + "/rejects", admin()).body();
+        assertThat(rejects).contains("7;NIR_KEY;nir").contains("8;BIRTH_DATE_FUTURE;date_naissance");
+        String review = Api.get("/api/v1/breach-jobs/" + job.getString("id") + "/review", admin()).body();
+        assertThat(review).contains("5;" + c + ";BIRTH_DATE_DIFFERS").doesNotContain(nirC);
+
+        // The same list again: nobody is flagged or hardened twice.
+        JsonObject again = awaitJob(upload(incident, csv, false));
+        assertThat(again.getInt("matched")).isEqualTo(2);
+        assertThat(again.getInt("flagged")).isZero();
+        assertThat(again.getInt("alreadyFlagged")).isEqualTo(2);
+    }
+
+    @Test
+    void filesThatAreNotBreachListsAreRefusedAtOnce() {
+        String incident = incident();
+        HttpResponse<String> empty = upload(incident, "", false);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<String> binary = Api.send(HttpRequest.newBuilder(server.uri("/api/v1/incidents/" + incident + "/breach-lists"))
+                .header("Authorization", "Bearer " + admin()).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 8, 0})));
+        assertThat(binary.statusCode()).isEqualTo(400);
+        assertThat(upload(incident, "nir\tnom\tprenom\n", false).statusCode()).isEqualTo(400);
+        assertThat(upload("INC-00000000-XXXX", "a;b\n", false).statusCode()).isEqualTo(404);
+        assertThat(Api.send(HttpRequest.newBuilder(server.uri("/api/v1/incidents/" + incident + "/breach-lists"))
+                .header("Authorization", "Bearer " + server.token("helpdesk-supervisor")).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("a;b\n"))).statusCode()).isEqualTo(403);
+    }
+}
