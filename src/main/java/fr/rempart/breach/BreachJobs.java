@@ -88,6 +88,8 @@ public class BreachJobs {
     AuditTrail audit;
     @Inject
     Event<AccountEvent> events;
+    @Inject
+    fr.rempart.notify.Notices notices;
     @Resource
     ManagedExecutorService executor;
 
@@ -238,6 +240,7 @@ public class BreachJobs {
         long review;
         long flagged;
         long alreadyFlagged;
+        long notified;
     }
 
     /** One batch in one transaction: rejects kept, duplicates counted, members matched, flagged and hardened. */
@@ -289,14 +292,17 @@ public class BreachJobs {
                 for (MemberRepository.Identity member : same) {
                     if (harden(member, incident, now)) {
                         counts.flagged++;
+                        if (notify(member, incident)) {
+                            counts.notified++;
+                        }
                     } else {
                         counts.alreadyFlagged++;
                     }
                 }
             }
             Jdbc.execute(c, "update breach_job set bytes_read = ?, rows_read = ?, invalid = ?, duplicates = ?, matched = ?, unmatched = ?, review = ?, "
-                            + "flagged = ?, already_flagged = ? where id = ?", bytesRead, counts.read, counts.invalid, counts.duplicates, counts.matched, counts.unmatched,
-                    counts.review, counts.flagged, counts.alreadyFlagged, job.id());
+                            + "flagged = ?, already_flagged = ?, notified = ? where id = ?", bytesRead, counts.read, counts.invalid, counts.duplicates,
+                    counts.matched, counts.unmatched, counts.review, counts.flagged, counts.alreadyFlagged, counts.notified, job.id());
             return null;
         });
         batch.clear();
@@ -323,6 +329,24 @@ public class BreachJobs {
         timeline.record(member.id(), "breach.flagged", null, incident.id());
         audit.record(actor, "member.flagged", member.number(), incident.title(), incident.id());
         return true;
+    }
+
+    /**
+     * The dedicated e-mail notice, written to the outbox in the flagging's transaction: a member is
+     * notified exactly when newly flagged, so once, whatever the re-imports and restarts.
+     * Postal letters for members without an address are not built yet.
+     */
+    private boolean notify(MemberRepository.Identity identity, Incident incident) {
+        return members.byId(identity.id()).map(member -> {
+            java.util.Locale locale = java.util.Locale.forLanguageTag(member.language());
+            return notices.breachNotice(member, incident.source(), incident.discoveredOn(), categories(incident.leaked(), locale),
+                    categories(incident.notLeaked(), locale));
+        }).orElse(false);
+    }
+
+    private static String categories(java.util.Set<Incident.DataCategory> categories, java.util.Locale locale) {
+        return categories.stream().map(c -> fr.rempart.platform.web.Messages.get(locale, "breach.category." + c.name()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private void finish(String id, String status, Counts counts, long bytesRead, String error) {

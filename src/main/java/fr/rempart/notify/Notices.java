@@ -23,6 +23,8 @@ public class Notices {
     Outbox outbox;
     @Inject
     Settings settings;
+    @Inject
+    MessageCodes codes;
 
     /** "Your password was changed" — so a member who did not do it reacts at once. */
     public void passwordChanged(Member member) {
@@ -42,6 +44,23 @@ public class Notices {
     /** The forgotten-password link, valid {@code minutes} minutes, single use. */
     public void passwordResetLink(Member member, String link, long minutes) {
         send(member, "mail.password-reset", link, minutes);
+    }
+
+    /**
+     * The breach notice (GDPR art. 34): what happened and when, what leaked and what did not, what
+     * the mutual did to the account and what the member should do, the risks (targeted phishing,
+     * fraud, identity theft), the helpdesk number, no link to click, and a verification code the
+     * member can check. Returns whether it was sent (an address is on file).
+     */
+    public boolean breachNotice(Member member, String source, java.time.LocalDate discoveredOn, String leaked, String notLeaked) {
+        if (member.email() == null) {
+            return false;
+        }
+        String code = codes.issue("EMAIL", "BREACH_NOTICE", java.time.Instant.now());
+        Locale locale = Locale.forLanguageTag(member.language());
+        String date = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(discoveredOn);
+        send(member, "mail.breach", source, date, leaked, notLeaked, code);
+        return true;
     }
 
     private void send(Member member, String key, Object... arguments) {

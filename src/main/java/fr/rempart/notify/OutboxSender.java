@@ -85,9 +85,13 @@ public class OutboxSender {
             } else {
                 Path dir = settings.dataDir().resolve("outbox");
                 Files.createDirectories(dir);
-                try (OutputStream out = Files.newOutputStream(dir.resolve(String.format("%08d.eml", message.id())))) {
+                // Written aside, then moved: whoever reads the folder never sees half a message.
+                java.nio.file.Path part = dir.resolve(String.format("%08d.eml.part", message.id()));
+                try (OutputStream out = Files.newOutputStream(part)) {
                     mime.writeTo(out);
                 }
+                Files.move(part, dir.resolve(String.format("%08d.eml", message.id())), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
             // Once sent, the body (which may hold a one-time link) is not kept in the database.
             jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),

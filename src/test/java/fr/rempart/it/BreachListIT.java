@@ -95,6 +95,7 @@ class BreachListIT {
         assertThat(job.getInt("review")).isEqualTo(1);
         assertThat(job.getInt("unmatched")).isEqualTo(1);
         assertThat(job.getInt("flagged")).isEqualTo(2);
+        assertThat(job.getInt("notified")).isEqualTo(2);
         assertThat(job.getJsonNumber("progress").doubleValue()).isEqualTo(1.0);
         for (String number : new String[]{a, b}) {
             assertThat(Api.json(Api.get("/api/v1/members/" + number, admin())).getJsonArray("requiredActions").toString())
@@ -108,11 +109,27 @@ class BreachListIT {
         String review = Api.get("/api/v1/breach-jobs/" + job.getString("id") + "/review", admin()).body();
         assertThat(review).contains("5;" + c + ";BIRTH_DATE_DIFFERS").doesNotContain(nirC);
 
+        // The notice: what leaked and what did not, no link, the helpdesk number, a code anyone can check.
+        String notice = Mailbox.await(server, a.toLowerCase() + "@example.org", "Code de vérification");
+        assertThat(notice).contains("numéro de sécurité sociale").contains("coordonnées bancaires").contains("3676")
+                .doesNotContain("http://").doesNotContain("https://").doesNotContain(nirA);
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("Code de vérification : ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2})").matcher(notice);
+        assertThat(code.find()).as(notice).isTrue();
+        JsonObject genuine = Api.json(Api.postJson("/api/v1/message-checks", null, "{\"code\":\"" + code.group(1).toLowerCase() + "\"}"));
+        assertThat(genuine.getBoolean("genuine")).isTrue();
+        assertThat(genuine.getString("channel")).isEqualTo("EMAIL");
+        assertThat(genuine.getString("purpose")).isEqualTo("BREACH_NOTICE");
+        assertThat(genuine.toString()).doesNotContain(a).doesNotContain("example.org");
+        assertThat(Api.json(Api.postJson("/api/v1/message-checks", null, "{\"code\":\"AAAA-AAAA-AA\"}")).getString("verdict"))
+                .isIn("UNKNOWN", "MISTYPED");
+        assertThat(Api.postJson("/api/v1/message-checks", null, "{}").statusCode()).isEqualTo(400);
+
         // The same list again: nobody is flagged or hardened twice.
         JsonObject again = awaitJob(upload(incident, csv, false));
         assertThat(again.getInt("matched")).isEqualTo(2);
         assertThat(again.getInt("flagged")).isZero();
         assertThat(again.getInt("alreadyFlagged")).isEqualTo(2);
+        assertThat(again.getInt("notified")).isZero();
     }
 
     @Test

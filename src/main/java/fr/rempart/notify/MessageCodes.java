@@ -1,0 +1,82 @@
+package fr.rempart.notify;
+
+import fr.rempart.platform.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Verification codes printed on every notice ({@code K7QM-3XWD-R8}): nine random characters and a
+ * check character, from an alphabet without look-alikes, so a member who reads a message can ask
+ * whether the mutual really sent it — and a typo is told apart from a code that was never issued.
+ * Only the SHA-256 of a code is stored, with the channel, the purpose and the time: never the
+ * recipient.
+ */
+@ApplicationScoped
+public class MessageCodes {
+
+    /** What a genuine message was: when, by which channel, for what. */
+    public record Sent(Instant sentAt, String channel, String purpose) {
+    }
+
+    /** The outcome of a check. */
+    public enum Verdict { GENUINE, UNKNOWN, MISTYPED }
+
+    public record Check(Verdict verdict, Sent sent) {
+    }
+
+    static final String ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Jdbc jdbc;
+
+    /** A new code for a message sent now; stored in the caller's transaction (the notice and its code go together). */
+    public String issue(String channel, String purpose, Instant at) {
+        StringBuilder raw = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            raw.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        raw.append(checkCharacter(raw));
+        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", hash(raw.toString()), channel, purpose, at);
+        return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
+    }
+
+    /** Spaces, dashes and case do not matter; the check character catches a mistyped character. */
+    public Check check(String typed) {
+        String code = typed == null ? "" : typed.toUpperCase(Locale.ROOT).replaceAll("[\\s\\-]", "");
+        boolean wellFormed = code.length() == 10 && code.chars().allMatch(c -> ALPHABET.indexOf(c) >= 0)
+                && checkCharacter(code.substring(0, 9)) == code.charAt(9);
+        // The lookup runs for every input, well formed or not, so that the answer takes the same time.
+        Optional<Sent> sent = jdbc.one("select sent_at, channel, purpose from sent_message where code_hash = ?",
+                r -> new Sent(Jdbc.instant(r, "sent_at"), r.getString(2), r.getString(3)), hash(code));
+        if (!wellFormed) {
+            return new Check(Verdict.MISTYPED, null);
+        }
+        return sent.map(s -> new Check(Verdict.GENUINE, s)).orElse(new Check(Verdict.UNKNOWN, null));
+    }
+
+    static char checkCharacter(CharSequence nine) {
+        int sum = 0;
+        for (int i = 0; i < nine.length(); i++) {
+            sum += (i + 1) * ALPHABET.indexOf(nine.charAt(i));
+        }
+        return ALPHABET.charAt(sum % ALPHABET.length());
+    }
+
+    private static String hash(String code) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
