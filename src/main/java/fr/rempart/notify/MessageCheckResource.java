@@ -34,7 +34,7 @@ import java.util.Locale;
 public class MessageCheckResource {
 
     /** Per node and in memory, like the other per-address limits. */
-    private static final AddressLimiter LIMITER = new AddressLimiter(10);
+    static final AddressLimiter LIMITER = new AddressLimiter(10);
 
     @Inject
     MessageCodes codes;

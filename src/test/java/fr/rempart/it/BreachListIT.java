@@ -123,6 +123,13 @@ class BreachListIT {
         assertThat(Api.json(Api.postJson("/api/v1/message-checks", null, "{\"code\":\"AAAA-AAAA-AA\"}")).getString("verdict"))
                 .isIn("UNKNOWN", "MISTYPED");
         assertThat(Api.postJson("/api/v1/message-checks", null, "{}").statusCode()).isEqualTo(400);
+        // The same on the public page, in French, labelled, the answer announced.
+        FormClient anyone = new FormClient(server);
+        String page = anyone.submit("/message-check", "/message-check", java.util.Map.of("code", code.group(1).replace("-", " "))).body();
+        assertThat(page).contains("Ce message vient bien de nous.").contains("role=\"status\"").contains("<label for=\"code\">")
+                .contains("courriel").doesNotContain(a);
+        assertThat(anyone.submit("/message-check", "/message-check", java.util.Map.of("code", "<script>alert(1)</script>")).body())
+                .doesNotContain("<script>alert(1)</script>").contains("ne semble pas correctement recopié");
 
         // The same list again: nobody is flagged or hardened twice.
         JsonObject again = awaitJob(upload(incident, csv, false));
