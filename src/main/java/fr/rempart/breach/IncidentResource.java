@@ -39,6 +39,8 @@ public class IncidentResource {
     Incidents incidents;
     @Inject
     BreachJobs jobs;
+    @Inject
+    Campaign campaign;
     @Context
     HttpHeaders headers;
     @Context
@@ -73,6 +75,57 @@ public class IncidentResource {
     @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
     public Response read(@PathParam("id") String id) {
         return Response.ok(view(incidents.find(id).orElseThrow(NotFoundException::new)).toString()).build();
+    }
+
+    /** The campaign's figures and daily series (security-admin). */
+    @GET
+    @Path("{id}/campaign")
+    @Allowed("security-admin")
+    public Response campaign(@PathParam("id") String id) {
+        incidents.find(id).orElseThrow(NotFoundException::new);
+        Campaign.View view = campaign.of(id);
+        JsonObjectBuilder facts = JsonBinder.JSON.createObjectBuilder();
+        view.facts().forEach(facts::add);
+        jakarta.json.JsonArrayBuilder daily = JsonBinder.JSON.createArrayBuilder();
+        view.daily().forEach((day, counts) -> {
+            JsonObjectBuilder point = JsonBinder.JSON.createObjectBuilder().add("date", day.toString());
+            counts.forEach(point::add);
+            daily.add(point);
+        });
+        return Response.ok(JsonBinder.JSON.createObjectBuilder().add("incident", id).add("flagged", view.flagged())
+                .add("notified", JsonBinder.JSON.createObjectBuilder().add("email", view.notifiedByEmail()).add("letter", view.notifiedByLetter()))
+                .add("facts", facts).add("atRisk", view.atRisk()).add("daily", daily).build().toString()).header("Cache-Control", "no-store").build();
+    }
+
+    /** Members still at risk, for outreach (member number, names, contact, what is pending; never the NIR). */
+    @GET
+    @Path("{id}/at-risk")
+    @Produces("text/csv;charset=UTF-8")
+    @Allowed("security-admin")
+    public Response atRisk(@PathParam("id") String id) {
+        incidents.find(id).orElseThrow(NotFoundException::new);
+        jakarta.ws.rs.core.StreamingOutput csv = out -> {
+            java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            writer.write("member_number;nom;prenom;courriel;telephone;a_faire\n");
+            String after = "";
+            java.util.List<fr.rempart.member.Member> page;
+            do {
+                page = campaign.atRisk(id, after, 5_000);
+                for (fr.rempart.member.Member m : page) {
+                    writer.write(String.join(";", m.number().value(), csv(m.lastName().value()), csv(m.firstName().value()),
+                            m.email() == null ? "" : m.email().value(), m.phone() == null ? "" : m.phone().e164(),
+                            m.requiredActions().stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(" "))) + "\n");
+                    after = m.number().value();
+                }
+            } while (page.size() == 5_000);
+            writer.flush();
+        };
+        return Response.ok(csv).header("Content-Disposition", "attachment; filename=\"" + id + "-at-risk.csv\"").build();
+    }
+
+    /** A name inside a CSV cell: the separator and line breaks cannot occur in a valid name, a leading formula sign is neutralised. */
+    private static String csv(String value) {
+        return value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@") ? "'" + value : value;
     }
 
     static JsonObject view(Incident incident) {

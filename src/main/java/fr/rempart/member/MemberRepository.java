@@ -68,6 +68,24 @@ public class MemberRepository {
                         r.getDate(5).toLocalDate()), indexes.toArray());
     }
 
+    /** Flagged by the incident and still at risk: a password change or a second factor still pending. */
+    private static final String AT_RISK = " from member_flag f join member m on m.id = f.member_id where f.incident = ? "
+            + "and (m.required_actions like '%UPDATE_PASSWORD%' or m.required_actions like '%CONFIGURE_TOTP%')";
+
+    public long countFlagged(String incident) {
+        return jdbc.one("select count(*) from member_flag where incident = ?", r -> r.getLong(1), incident).orElse(0L);
+    }
+
+    public long countAtRisk(String incident) {
+        return jdbc.one("select count(*)" + AT_RISK, r -> r.getLong(1), incident).orElse(0L);
+    }
+
+    /** Members still at risk after {@code afterNumber}, by member number, a page at a time (the export). */
+    public List<Member> atRisk(String incident, String afterNumber, int limit) {
+        return jdbc.list("select " + COLUMNS.replace(", ", ", m.").replaceFirst("^", "m.") + AT_RISK + " and m.member_number > ? "
+                + "order by m.member_number fetch first " + limit + " rows only", MemberRepository::member, incident, afterNumber);
+    }
+
     /** Flags the member with the incident; false when already flagged with it (re-import, restart, a concurrent job). */
     public boolean flag(MemberId id, String incident, java.time.Instant at) {
         return jdbc.update("insert into member_flag (member_id, incident, flagged_at) select ?, ?, ? where not exists "

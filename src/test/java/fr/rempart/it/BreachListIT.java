@@ -131,6 +131,25 @@ class BreachListIT {
         assertThat(anyone.submit("/message-check", "/message-check", java.util.Map.of("code", "<script>alert(1)</script>")).body())
                 .doesNotContain("<script>alert(1)</script>").contains("ne semble pas correctement recopié");
 
+        // The campaign: flagged, notified, still at risk; a member who signs in and changes the password moves the figures.
+        JsonObject before = Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin()));
+        assertThat(before.getInt("flagged")).isEqualTo(2);
+        assertThat(before.getJsonObject("notified").getInt("email")).isEqualTo(2);
+        assertThat(before.getInt("atRisk")).isEqualTo(2);
+        assertThat(before.getJsonObject("facts").getInt("passwordReset")).isZero();
+        FormClient member = new FormClient(server);
+        assertThat(member.signIn(a, PASSWORD).headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/required-actions"));
+        String chosen = "une phrase de passe toute neuve pour la mutuelle";
+        member.submit("/required-actions/update-password", "/required-actions/update-password",
+                java.util.Map.of("newPassword", chosen, "confirmPassword", chosen));
+        JsonObject after = Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin()));
+        assertThat(after.getJsonObject("facts").getInt("passwordReset")).isEqualTo(1);
+        assertThat(after.getJsonObject("facts").getInt("signedInSince")).isEqualTo(1);
+        assertThat(after.getInt("atRisk")).isEqualTo(2); // the second factor is still to enrol
+        assertThat(after.getJsonArray("daily").toString()).contains("\"flagged\":2");
+        String atRisk = Api.get("/api/v1/incidents/" + incident + "/at-risk", admin()).body();
+        assertThat(atRisk).startsWith("member_number;").contains(a + ";").contains(b + ";").doesNotContain(c + ";").doesNotContain(nirA);
+
         // The same list again: nobody is flagged or hardened twice.
         JsonObject again = awaitJob(upload(incident, csv, false));
         assertThat(again.getInt("matched")).isEqualTo(2);
