@@ -102,7 +102,10 @@ class SignInBrowserIT {
         driver.findElement(By.id("identifier")).sendKeys(number);
         driver.findElement(By.cssSelector("button[type=submit]")).click();
 
-        WebElement alert = driver.findElement(By.id("signin-error"));
+        // The submit does not wait for the answer page: wait for its alert.
+        WebElement alert = new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.id("signin-error")).stream().findFirst().orElse(null));
         assertThat(alert.getAttribute("role")).isEqualTo("alert");
         assertThat(driver.findElement(By.id("identifier")).getAttribute("aria-describedby")).contains("signin-error");
         assertThat(driver.findElement(By.id("identifier")).getAttribute("aria-invalid")).isEqualTo("true");
