@@ -202,7 +202,9 @@ class SignInBrowserIT {
     void theLanguageLinkSwitchesThePagesToEnglish() {
         freshBrowser();
         driver.findElement(By.cssSelector("a[hreflang=en]")).click();
-        assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
         assertThat(driver.findElement(By.cssSelector("label[for=identifier]")).getText()).startsWith("Identifier");
         assertEveryFieldIsLabelled();
         driver.get(server.baseUrl() + "/lang/fr?return=/signin");
