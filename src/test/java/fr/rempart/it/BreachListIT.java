@@ -150,12 +150,38 @@ class BreachListIT {
         String atRisk = Api.get("/api/v1/incidents/" + incident + "/at-risk", admin()).body();
         assertThat(atRisk).startsWith("member_number;").contains(a + ";").contains(b + ";").doesNotContain(c + ";").doesNotContain(nirA);
 
+        // The same figures on the campaign page, for a security administrator signed in as staff.
+        FormClient staff = securityAdministrator();
+        String campaignPage = staff.get("/staff/incidents/" + incident + "/campaign").body();
+        assertThat(campaignPage).contains("id=\"flagged\">2<").contains("id=\"at-risk\">2<").contains("<svg role=\"img\"")
+                .contains("<table id=\"campaign-days\"").doesNotContain(nirA);
+        assertThat(new FormClient(server).get("/staff/incidents/" + incident + "/campaign").headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/staff/signin"));
+
         // The same list again: nobody is flagged or hardened twice.
         JsonObject again = awaitJob(upload(incident, csv, false));
         assertThat(again.getInt("matched")).isEqualTo(2);
         assertThat(again.getInt("flagged")).isZero();
         assertThat(again.getInt("alreadyFlagged")).isEqualTo(2);
         assertThat(again.getInt("notified")).isZero();
+    }
+
+    /** A new security administrator, through the staff API and the first sign-in (enrolment, own password). */
+    private FormClient securityAdministrator() {
+        String username = "campaign.admin" + System.nanoTime() % 1_000_000;
+        HttpResponse<String> created = Api.postJson("/api/v1/staff", admin(), ("{\"username\":\"%s\",\"displayName\":\"Nadia Roux\","
+                + "\"email\":\"%s@mutuelle.example\",\"groups\":[\"security-admin\"]}").formatted(username, username));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        FormClient browser = new FormClient(server);
+        browser.submit("/staff/signin", "/staff/signin", java.util.Map.of("username", username, "password", Api.json(created).getString("initialPassword")));
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("<code id=\"totp-key\" class=\"key\">([A-Z2-7 ]+)</code>")
+                .matcher(browser.get("/staff/signin/enrol").body());
+        assertThat(key.find()).isTrue();
+        browser.post("/staff/signin/enrol", java.util.Map.of("code", TotpIT.oathtool(key.group(1).replace(" ", ""), Instant.now().getEpochSecond())),
+                browser.csrf().orElseThrow());
+        String chosen = "une phrase de passe pour la campagne";
+        browser.submit("/staff/signin/password", "/staff/signin/password", java.util.Map.of("newPassword", chosen, "confirmPassword", chosen));
+        return browser;
     }
 
     @Test
