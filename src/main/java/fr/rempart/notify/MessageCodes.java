@@ -1,15 +1,12 @@
 package fr.rempart.notify;
 
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -46,7 +43,7 @@ public class MessageCodes {
             raw.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         raw.append(checkCharacter(raw));
-        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", hash(raw.toString()), channel, purpose, at);
+        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", Secrets.sha256Hex(raw.toString()), channel, purpose, at);
         return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
     }
 
@@ -57,7 +54,7 @@ public class MessageCodes {
                 && checkCharacter(code.substring(0, 9)) == code.charAt(9);
         // The lookup runs for every input, well formed or not, so that the answer takes the same time.
         Optional<Sent> sent = jdbc.one("select sent_at, channel, purpose from sent_message where code_hash = ?",
-                r -> new Sent(Jdbc.instant(r, "sent_at"), r.getString(2), r.getString(3)), hash(code));
+                r -> new Sent(Jdbc.instant(r, "sent_at"), r.getString(2), r.getString(3)), Secrets.sha256Hex(code));
         if (!wellFormed) {
             return new Check(Verdict.MISTYPED, null);
         }
@@ -70,13 +67,5 @@ public class MessageCodes {
             sum += (i + 1) * ALPHABET.indexOf(nine.charAt(i));
         }
         return ALPHABET.charAt(sum % ALPHABET.length());
-    }
-
-    private static String hash(String code) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package fr.rempart.oidc;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Csrf;
@@ -158,9 +159,9 @@ public class AuthorizationEndpoint {
     }
 
     private Response issueCode(AuthorizationRequest authz, SignedIn who, Instant now, String pendingId) {
-        String code = Tokens.newSecret();
+        String code = Secrets.token(32);
         jdbc.transaction(c -> {
-            grants.saveCode(new Grants.Code(Grants.hash(code), authz.client().clientId(), authz.redirectUri(), authz.client().population(),
+            grants.saveCode(new Grants.Code(Secrets.sha256Hex(code), authz.client().clientId(), authz.redirectUri(), authz.client().population(),
                     who.subject(), who.sid(), authz.scope(), authz.nonce(), authz.codeChallenge(), who.amr(), who.authTime(),
                     now.plus(settings.oidcCodeLifetime()), null), now);
             if (pendingId != null) {
@@ -199,7 +200,7 @@ public class AuthorizationEndpoint {
     private Response toPage(String path, AuthorizationRequest authz, Instant requestedAt, String pendingId, List<NewCookie> cookies) {
         String id = pendingId;
         if (id == null) {
-            id = Tokens.newSecret();
+            id = Secrets.token(32);
             JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder();
             authz.parameters().forEach(json::add);
             String stored = json.build().toString();

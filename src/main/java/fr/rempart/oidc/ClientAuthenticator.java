@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -151,7 +152,7 @@ public class ClientAuthenticator {
         }
         try {
             jdbc.update("insert into oidc_assertion (jti_hash, expires_at) values (?, ?)",
-                    Grants.hash(clientId + "\n" + claims.getJWTID()), Date.from(expires).toInstant().plusSeconds(60));
+                    Secrets.sha256Hex(clientId + "\n" + claims.getJWTID()), Date.from(expires).toInstant().plusSeconds(60));
         } catch (RuntimeException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 throw OAuthError.invalidClient(); // replayed assertion

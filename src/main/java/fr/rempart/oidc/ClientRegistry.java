@@ -4,20 +4,15 @@ import com.nimbusds.jose.jwk.JWKSet;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Database;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +45,6 @@ public class ClientRegistry {
     }
 
     private static final Logger LOG = Logger.getLogger(ClientRegistry.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Jdbc jdbc;
     private Settings settings;
@@ -120,7 +114,7 @@ public class ClientRegistry {
                 LOG.warning("rempart.bootstrap.admin-client-secret is not set: no rempart-admin client (the admin API needs a token)");
                 return;
             }
-            String secret = newSecret();
+            String secret = Secrets.token(32);
             save(admin, secret, "bootstrap", Actor.SYSTEM);
             // Local default run only, once: the operator needs it to call the admin API; it is not kept in clear anywhere.
             System.out.println("\n=== Rempart admin API client (shown once): client_id=" + ADMIN_CLIENT + " client_secret=" + secret + " ===\n");
@@ -130,7 +124,7 @@ public class ClientRegistry {
     /** Registers or replaces a client; returns the new secret for a confidential client using one (the only time it is seen). */
     /** Registers a new client; empty when the id is taken (checked by the database: two registrations at once cannot both win). */
     public Optional<Optional<String>> register(Registration registration, Actor actor) {
-        String secret = needsSecret(registration) ? newSecret() : null;
+        String secret = needsSecret(registration) ? Secrets.token(32) : null;
         try {
             save(registration, secret, "api", actor);
         } catch (RuntimeException e) {
@@ -163,7 +157,7 @@ public class ClientRegistry {
     private void save(Registration r, String secret, String source, Actor actor) {
         Instant now = Instant.now();
         OidcClient.AuthMethod method = authMethod(r);
-        String hash = secret == null ? null : hash(secret);
+        String hash = secret == null ? null : Secrets.sha256Hex(secret);
         jdbc.transaction(c -> {
             // From the API a client is only ever added; from the configuration it is replaced at each start.
             boolean existed = !"api".equals(source) && Jdbc.execute(c, "delete from oidc_client where client_id = ?", r.clientId()) > 0;
@@ -204,20 +198,6 @@ public class ClientRegistry {
     private static boolean needsSecret(Registration r) {
         OidcClient.AuthMethod method = authMethod(r);
         return method == OidcClient.AuthMethod.CLIENT_SECRET_BASIC || method == OidcClient.AuthMethod.CLIENT_SECRET_POST;
-    }
-
-    static String newSecret() {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    static String hash(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<String> lines(String value) {

@@ -1,5 +1,6 @@
 package fr.rempart.oidc;
 
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,7 +9,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +64,7 @@ public class Grants {
     }
 
     public Grant createGrant(Connection c, Code code, String scope, Instant now, Instant expiresAt) throws SQLException {
-        Grant grant = new Grant(Tokens.newId(), code.clientId(), code.population(), code.subject(), code.sid(), scope, code.amr(),
+        Grant grant = new Grant(Secrets.token(16), code.clientId(), code.population(), code.subject(), code.sid(), scope, code.amr(),
                 code.authTime(), expiresAt, null);
         Jdbc.execute(c, "insert into oidc_grant (id, client_id, population, subject, sid, scope, amr, auth_time, code_hash, created_at, expires_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", grant.id(), grant.clientId(), grant.population(), grant.subject(), grant.sid(),
@@ -78,19 +78,19 @@ public class Grants {
 
     /** Creates a refresh token for the grant and returns it (the only copy). */
     public String newRefreshToken(Connection c, Grant grant, Instant now, Instant expiresAt) throws SQLException {
-        String token = Tokens.newSecret();
+        String token = Secrets.token(32);
         Jdbc.execute(c, "insert into oidc_refresh_token (token_hash, grant_id, created_at, expires_at) values (?, ?, ?, ?)",
-                hash(token), grant.id(), now, expiresAt);
+                Secrets.sha256Hex(token), grant.id(), now, expiresAt);
         return token;
     }
 
     public Optional<Refresh> refresh(Connection c, String token) throws SQLException {
         try (var s = Jdbc.prepare(c, "select t.expires_at as token_expires_at, t.used_at, g.* from oidc_refresh_token t "
-                + "join oidc_grant g on g.id = t.grant_id where t.token_hash = ?", hash(token)); var r = s.executeQuery()) {
+                + "join oidc_grant g on g.id = t.grant_id where t.token_hash = ?", Secrets.sha256Hex(token)); var r = s.executeQuery()) {
             if (!r.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Refresh(hash(token), grant(r), Jdbc.instant(r, "token_expires_at"), Jdbc.instant(r, "used_at")));
+            return Optional.of(new Refresh(Secrets.sha256Hex(token), grant(r), Jdbc.instant(r, "token_expires_at"), Jdbc.instant(r, "used_at")));
         }
     }
 
@@ -165,10 +165,6 @@ public class Grants {
         return new Grant(r.getString("id"), r.getString("client_id"), OidcClient.Population.valueOf(r.getString("population")),
                 r.getString("subject"), r.getString("sid"), r.getString("scope"), words(r.getString("amr")), Jdbc.instant(r, "auth_time"),
                 Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "revoked_at"));
-    }
-
-    static String hash(String token) {
-        return HexFormat.of().formatHex(Tokens.sha256(token));
     }
 
     private static Set<String> words(String value) {

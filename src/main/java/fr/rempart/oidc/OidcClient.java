@@ -1,6 +1,7 @@
 package fr.rempart.oidc;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import fr.rempart.platform.crypto.Secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +45,7 @@ public record OidcClient(String clientId, String secretHash, boolean publicClien
 
     public boolean secretMatches(String secret) {
         return secretHash != null && secret != null
-                && MessageDigest.isEqual(ClientRegistry.hash(secret).getBytes(StandardCharsets.US_ASCII), secretHash.getBytes(StandardCharsets.US_ASCII));
+                && MessageDigest.isEqual(Secrets.sha256Hex(secret).getBytes(StandardCharsets.US_ASCII), secretHash.getBytes(StandardCharsets.US_ASCII));
     }
 
     public boolean receivesEvents() {

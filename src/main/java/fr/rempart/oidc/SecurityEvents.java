@@ -1,6 +1,7 @@
 package fr.rempart.oidc;
 
 import fr.rempart.member.AccountEvent;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -106,7 +107,7 @@ public class SecurityEvents {
         Map<String, Object> subjectId = session == null ? user
                 : Map.of("format", "complex", "user", user, "session", Map.of("format", "opaque", "id", session));
         for (OidcClient receiver : receivers.stream().filter(r -> entitled.contains(r.clientId())).collect(Collectors.toList())) {
-            String jti = Tokens.newId();
+            String jti = Secrets.token(16);
             String set = tokens.securityEvent(receiver.clientId(), jti, subjectId, type, body, now).toString();
             jdbc.update("insert into oidc_security_event (jti, client_id, event_type, claims, delivery, created_at, attempts, next_attempt_at) "
                     + "values (?, ?, ?, ?, ?, ?, 0, ?)", jti, receiver.clientId(), type, set, receiver.eventsDelivery(), now, now);

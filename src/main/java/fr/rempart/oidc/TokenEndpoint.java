@@ -3,6 +3,7 @@ package fr.rempart.oidc;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.Csrf;
 import fr.rempart.platform.web.JsonBinder;
@@ -78,7 +79,7 @@ public class TokenEndpoint {
         String code = parameters.require("code");
         String redirectUri = parameters.require("redirect_uri");
         String verifier = parameters.get("code_verifier").orElse(null);
-        String hash = Grants.hash(code);
+        String hash = Secrets.sha256Hex(code);
         Instant now = Instant.now();
         record Issued(Grants.Grant grant, String refresh, Grants.Code code) {
         }
@@ -229,7 +230,7 @@ public class TokenEndpoint {
         if (verifier == null || !verifier.matches("[A-Za-z0-9._~-]{43,128}")) {
             throw OAuthError.invalidGrant("PKCE verification failed.");
         }
-        String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(Tokens.sha256(verifier));
+        String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.sha256(verifier));
         if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII))) {
             throw OAuthError.invalidGrant("PKCE verification failed.");
         }

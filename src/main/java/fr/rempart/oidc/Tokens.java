@@ -13,13 +13,10 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -42,7 +39,6 @@ public class Tokens {
 
     public static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
     public static final JOSEObjectType SECURITY_EVENT = new JOSEObjectType("secevent+jwt");
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Access tokens whose signature and claims were already checked, until they expire: introspection and the API see the same token often. */
     private static final int VERIFIED_CACHE = 10_000;
 
@@ -94,7 +90,7 @@ public class Tokens {
     public String accessToken(Access access, Instant now) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).subject(access.subject())
                 .audience(settings.apiAudience()).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(settings.oidcAccessTokenLifetime()))).jwtID(newId())
+                .expirationTime(Date.from(now.plus(settings.oidcAccessTokenLifetime()))).jwtID(Secrets.token(16))
                 .claim("client_id", access.clientId());
         if (access.scope() != null && !access.scope().isEmpty()) {
             claims.claim("scope", access.scope());
@@ -211,29 +207,7 @@ public class Tokens {
 
     /** OpenID Connect Core §3.1.3.6: the left half of the hash that goes with the signing algorithm (SHA-256 for ES256 and RS256). */
     private static String halfHash(String value, JWSAlgorithm algorithm) {
-        byte[] digest = sha256(value);
+        byte[] digest = Secrets.sha256(value);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, digest.length / 2));
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** 128 random bits, base64url (22 characters): token ids, grant ids, session ids. */
-    static String newId() {
-        byte[] raw = new byte[16];
-        RANDOM.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    /** 256 random bits, base64url (43 characters): codes and refresh tokens. */
-    static String newSecret() {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 }

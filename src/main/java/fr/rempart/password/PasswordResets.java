@@ -9,17 +9,12 @@ import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,7 +27,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class PasswordResets {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
     Jdbc jdbc;
@@ -53,13 +47,11 @@ public class PasswordResets {
             return;
         }
         members.findByIdentifier(email.strip()).ifPresent(member -> {
-            byte[] raw = new byte[16];
-            RANDOM.nextBytes(raw);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            String token = Secrets.token(16);
             Instant now = Instant.now();
             jdbc.transaction(c -> {
                 Jdbc.execute(c, "insert into password_reset (token_hash, member_id, created_at, expires_at) values (?, ?, ?, ?)",
-                        hash(token), member.id().value(), now, now.plus(settings.passwordResetLifetime()));
+                        Secrets.sha256Hex(token), member.id().value(), now, now.plus(settings.passwordResetLifetime()));
                 notices.passwordResetLink(member, settings.publicUrl() + "/password/reset?token=" + token,
                         settings.passwordResetLifetime().toMinutes());
                 audit.record(Actor.SYSTEM, "password.reset-requested", member.number().value(), null, null);
@@ -74,7 +66,7 @@ public class PasswordResets {
             return Optional.empty();
         }
         return jdbc.one("select member_id from password_reset where token_hash = ? and used_at is null and expires_at > ?",
-                r -> r.getObject(1, UUID.class), hash(token), Instant.now())
+                r -> r.getObject(1, UUID.class), Secrets.sha256Hex(token), Instant.now())
                 .flatMap(id -> members.byId(new fr.rempart.member.MemberId(id)));
     }
 
@@ -84,7 +76,7 @@ public class PasswordResets {
      */
     public boolean consume(String token, Member member) {
         boolean used = jdbc.update("update password_reset set used_at = ? where token_hash = ? and used_at is null and expires_at > ?",
-                Instant.now(), hash(token), Instant.now()) == 1;
+                Instant.now(), Secrets.sha256Hex(token), Instant.now()) == 1;
         if (used) {
             // Any other link still pending for the member dies with this one.
             jdbc.update("update password_reset set used_at = ? where member_id = ? and used_at is null", Instant.now(), member.id().value());
@@ -93,13 +85,5 @@ public class PasswordResets {
             memberService.completeRequiredAction(member.id(), RequiredAction.UPDATE_PASSWORD, Actor.member(member.number().value()));
         }
         return used;
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,22 +3,17 @@ package fr.rempart.signin;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -33,7 +28,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class SessionStore {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** last_seen_at is written at most once a minute per session, not on every request. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
@@ -55,10 +49,10 @@ public class SessionStore {
 
     /** Creates a session and returns its token, the only copy of which goes into the cookie. */
     public String create(MemberId member, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
-        String token = newToken();
+        String token = Secrets.token(32);
         Instant now = Instant.now();
         jdbc.update("insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), newToken().substring(0, 32), member.value(), stage,
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), Secrets.token(24), member.value(), stage,
                 String.join(" ", amr), now, now, now.plus(absolute), client.address(), client.userAgent());
         return token;
     }
@@ -67,7 +61,7 @@ public class SessionStore {
         if (token == null || token.length() != 43) {
             return Optional.empty();
         }
-        String idHash = hash(token);
+        String idHash = Secrets.sha256Hex(token);
         Optional<WebSession> found = jdbc.one("select * from web_session where id_hash = ?", r -> new WebSession(r.getString("id_hash"), r.getString("sid"),
                 new MemberId(r.getObject("member_id", UUID.class)), WebSession.Stage.valueOf(r.getString("stage")),
                 new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))), Jdbc.instant(r, "created_at"),
@@ -92,14 +86,14 @@ public class SessionStore {
      * empty when the session was revoked in the meantime.
      */
     public Optional<String> promote(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
-        String token = newToken();
+        String token = Secrets.token(32);
         Instant now = Instant.now();
         return jdbc.transaction(c -> {
             if (Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash()) == 0) {
                 return Optional.<String>empty();
             }
             Jdbc.execute(c, "insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
                     session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
             return Optional.of(token);
         });
@@ -112,12 +106,12 @@ public class SessionStore {
      * What relying parties hold through this session stays valid.
      */
     public String reauthenticate(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
-        String token = newToken();
+        String token = Secrets.token(32);
         Instant now = Instant.now();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash());
             Jdbc.execute(c, "insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), session.sid(), session.member().value(), stage, String.join(" ", amr),
                     now, now, now.plus(absolute), client.address(), client.userAgent());
             return null;
         });
@@ -134,8 +128,8 @@ public class SessionStore {
         if (token != null) {
             jdbc.transaction(c -> {
                 var ended = jdbc.list("select member_id, sid from web_session where id_hash = ?",
-                        r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), hash(token));
-                jdbc.update("delete from web_session where id_hash = ?", hash(token));
+                        r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), Secrets.sha256Hex(token));
+                jdbc.update("delete from web_session where id_hash = ?", Secrets.sha256Hex(token));
                 ended.forEach(e -> events.fire(new AccountEvent.SessionsRevoked(e.getKey(), Set.of(e.getValue()), null, false, "signout")));
                 return null;
             });
@@ -172,19 +166,5 @@ public class SessionStore {
     public int countActive(MemberId member) {
         return jdbc.one("select count(*) from web_session where member_id = ? and expires_at > ? and last_seen_at > ?",
                 r -> r.getInt(1), member.value(), Instant.now(), Instant.now().minus(idle)).orElse(0);
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

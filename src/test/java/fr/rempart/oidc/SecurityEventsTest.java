@@ -6,6 +6,7 @@ import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class SecurityEventsTest {
 
     private Grants.Grant grant(MemberId member, String sid) {
         Instant now = Instant.now();
-        Grants.Code code = new Grants.Code(Grants.hash(Tokens.newSecret()), "portal", "https://rp.example/cb", OidcClient.Population.MEMBER,
+        Grants.Code code = new Grants.Code(Secrets.sha256Hex(Secrets.token(32)), "portal", "https://rp.example/cb", OidcClient.Population.MEMBER,
                 member.value().toString(), sid, "openid", null, null, Set.of("pwd"), now, now.plusSeconds(60), null);
         return db.jdbc.transaction(c -> grants.createGrant(c, code, "openid", now, now.plusSeconds(3600)));
     }

@@ -1,20 +1,15 @@
 package fr.rempart.signin.staff;
 
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +23,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class StaffSessionStore {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
     private static final String COLUMNS = "id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at";
 
@@ -51,10 +45,10 @@ public class StaffSessionStore {
 
     /** Opens a session after the password step and returns its token, whose only copy goes into the cookie. */
     public String create(StaffId staff, StaffSession.Stage stage, Set<String> amr, ClientInfo client) {
-        String token = random(32);
+        String token = Secrets.token(32);
         Instant now = Instant.now();
         jdbc.update("insert into staff_session (id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at, ip, user_agent) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), random(16), staff.value(), stage, String.join(" ", amr), now,
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), Secrets.token(16), staff.value(), stage, String.join(" ", amr), now,
                 now, now, now.plus(absolute), client.address(), client.userAgent());
         return token;
     }
@@ -64,7 +58,7 @@ public class StaffSessionStore {
         if (token == null || token.length() != 43) {
             return Optional.empty();
         }
-        String idHash = hash(token);
+        String idHash = Secrets.sha256Hex(token);
         Optional<StaffSession> found = jdbc.one("select " + COLUMNS + " from staff_session where id_hash = ?", r -> new StaffSession(
                 r.getString("id_hash"), r.getString("sid"), new StaffId(r.getObject("staff_id", UUID.class)),
                 StaffSession.Stage.valueOf(r.getString("stage")), new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))),
@@ -90,14 +84,14 @@ public class StaffSessionStore {
      * the session was ended meanwhile (signed out elsewhere, revoked by the OpenID provider).
      */
     public Optional<String> promote(StaffSession session, StaffSession.Stage stage, Set<String> amr, Instant authTime, ClientInfo client) {
-        String token = random(32);
+        String token = Secrets.token(32);
         Instant now = Instant.now();
         return jdbc.transaction(c -> {
             if (Jdbc.execute(c, "delete from staff_session where id_hash = ?", session.idHash()) == 0) {
                 return Optional.<String>empty();
             }
             Jdbc.execute(c, "insert into staff_session (id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at, ip, user_agent) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hash(token), session.sid(), session.staff().value(), stage, String.join(" ", amr),
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), session.sid(), session.staff().value(), stage, String.join(" ", amr),
                     authTime == null ? session.authTime() : authTime, session.createdAt(), now, session.expiresAt(), client.address(), client.userAgent());
             return Optional.of(token);
         });
@@ -123,8 +117,8 @@ public class StaffSessionStore {
         if (token != null) {
             jdbc.transaction(c -> {
                 var ended = jdbc.list("select staff_id, sid from staff_session where id_hash = ?",
-                        r -> java.util.Map.entry(r.getObject(1, UUID.class).toString(), r.getString(2)), hash(token));
-                jdbc.update("delete from staff_session where id_hash = ?", hash(token));
+                        r -> java.util.Map.entry(r.getObject(1, UUID.class).toString(), r.getString(2)), Secrets.sha256Hex(token));
+                jdbc.update("delete from staff_session where id_hash = ?", Secrets.sha256Hex(token));
                 ended.forEach(e -> fire(new Ended(e.getKey(), Set.of(e.getValue()), null, false)));
                 return null;
             });
@@ -175,19 +169,5 @@ public class StaffSessionStore {
     public int purge() {
         Instant now = Instant.now();
         return jdbc.update("delete from staff_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
-    }
-
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
