@@ -154,4 +154,33 @@ class TokensTest {
             assertThat(tampered.verify(Es256.verifiers().createJWSVerifier(theirs.getHeader(), key.toECPublicKey()))).isFalse();
         }
     }
+
+    @Test
+    void aClientMayAskForRs256IdTokensAndTheKeysAreStoredSealed() throws Exception {
+        OidcClient client = new OidcClient("legacy", null, false, OidcClient.AuthMethod.CLIENT_SECRET_BASIC, null, List.of(), List.of(), Set.of(),
+                Set.of(), Set.of(), OidcClient.Population.MEMBER, "RS256", null, null, null);
+        String id = tokens.idToken(client, new SignedIn("subject-1", "sid-1", Set.of("pwd"), Instant.now(), Set.of(), java.util.Map.of()),
+                null, null, Instant.now());
+        assertThat(SignedJWT.parse(id).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+        assertThat(tokens.verifyIdTokenHint(id)).isPresent();
+        assertThat(SignedJWT.parse(access()).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256); // the default stays ES256
+        for (byte[] sealed : db.jdbc.list("select sealed_jwk from oidc_signing_key", r -> r.getBytes(1))) {
+            String raw = new String(sealed, StandardCharsets.ISO_8859_1);
+            assertThat(raw).doesNotContain("\"kty\"").doesNotContain("\"d\"");
+        }
+    }
+
+    @Test
+    void theScheduleReplacesAKeyOlderThanTheRotationPeriodAndPublishesItFirst() {
+        String old = keys.signing("ES256").kid();
+        db.jdbc.update("update oidc_signing_key set active_from = ?, created_at = ? where kid = ?",
+                Instant.now().minus(Duration.ofDays(31)), Instant.now().minus(Duration.ofDays(31)), old);
+        keys.refresh();
+        List<String> es256 = db.jdbc.list("select kid from oidc_signing_key where alg = 'ES256' order by active_from", r -> r.getString(1));
+        assertThat(es256).hasSize(2).startsWith(old);
+        assertThat(keys.publishedJson()).contains(es256.get(1));
+        assertThat(keys.signing("ES256").kid()).isEqualTo(old); // the successor signs only after SigningKeys.PREPUBLISH
+        keys.refresh();
+        assertThat(db.jdbc.list("select kid from oidc_signing_key where alg = 'ES256'", r -> r.getString(1))).hasSize(2); // no second rotation
+    }
 }

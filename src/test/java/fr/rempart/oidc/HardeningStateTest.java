@@ -1,0 +1,75 @@
+package fr.rempart.oidc;
+
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.password.PasswordHistory;
+import fr.rempart.signin.SecondFactor;
+import fr.rempart.testing.TestDatabase;
+import jakarta.enterprise.inject.Instance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The account_security claim follows the account: flagged, then reset, then enrolled. */
+class HardeningStateTest {
+
+    private TestDatabase db;
+    private MemberRepository members;
+    private HardeningState state;
+    private boolean enrolled;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void open() throws Exception {
+        db = new TestDatabase();
+        members = new MemberRepository(db.jdbc);
+        state = new HardeningState();
+        state.jdbc = db.jdbc;
+        state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
+        SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
+                (proxy, method, args) -> method.getName().equals("enrolled") ? enrolled : null);
+        state.secondFactor = (Instance<SecondFactor>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Instance.class},
+                (proxy, method, args) -> method.getName().equals("stream") ? Stream.of(factor) : null);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private Map<String, Object> claim(MemberId id) {
+        return state.of(members.byId(id).orElseThrow());
+    }
+
+    @Test
+    void aFlaggedMemberIsAtRiskUntilThePasswordIsResetAndASecondFactorEnrolled() {
+        MemberId id = db.insertMember();
+        assertThat(claim(id)).containsEntry("flagged", false).containsEntry("at_risk", false);
+
+        members.flag(id, "INC-20261123-ABCD", Instant.now().minusSeconds(60));
+        members.setRequiredActions(id, EnumSet.of(RequiredAction.UPDATE_PASSWORD, RequiredAction.CONFIGURE_TOTP));
+        assertThat(claim(id)).containsEntry("flagged", true).containsEntry("incidents", List.of("INC-20261123-ABCD"))
+                .containsEntry("password_reset_done", false).containsEntry("at_risk", true)
+                .containsEntry("required_actions", List.of("UPDATE_PASSWORD", "CONFIGURE_TOTP"));
+
+        state.passwords.record(id, "une phrase de passe toute neuve");
+        members.setRequiredActions(id, EnumSet.of(RequiredAction.CONFIGURE_TOTP));
+        assertThat(claim(id)).containsEntry("password_reset_done", true).containsEntry("at_risk", true);
+
+        enrolled = true;
+        members.setRequiredActions(id, EnumSet.noneOf(RequiredAction.class));
+        Member member = members.byId(id).orElseThrow();
+        assertThat(state.of(member)).containsEntry("second_factor_enrolled", true).containsEntry("at_risk", false);
+    }
+}
