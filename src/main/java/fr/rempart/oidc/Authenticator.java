@@ -15,7 +15,7 @@ public interface Authenticator {
 
     OidcClient.Population population();
 
-    /** The completely signed-in session of this browser, if any. */
+    /** The completely signed-in session of this browser, if any: who, which session, which factors, when (claims may be empty). */
     Optional<SignedIn> current(HttpHeaders headers, HttpServletRequest request);
 
     /** The subject as it is now (for refresh and UserInfo), or empty when the account is gone. */

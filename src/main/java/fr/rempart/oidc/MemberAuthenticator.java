@@ -47,8 +47,9 @@ public class MemberAuthenticator implements Authenticator {
 
     @Override
     public Optional<SignedIn> current(HttpHeaders headers, HttpServletRequest request) {
+        // The session's facts are all the authorization endpoint needs; the claims are read at the token endpoint.
         return browser.current(headers, request).filter(WebSession::full)
-                .flatMap(s -> members.byId(s.member()).map(m -> signedIn(m, s.sid(), s.amr(), s.createdAt())));
+                .map(s -> new SignedIn(s.member().value().toString(), s.sid(), s.amr(), s.createdAt(), Set.of(), Map.of()));
     }
 
     @Override

@@ -126,7 +126,8 @@ public class SigningKeys {
     /** Reads the keys from the database: every node sees a rotation made by another within a minute. */
     public synchronized void load() {
         Instant now = Instant.now();
-        List<Stored> stored = jdbc.list("select * from oidc_signing_key where publish_until is null or publish_until > ?", r -> {
+        List<Stored> stored = jdbc.list("select * from oidc_signing_key where publish_until is null or publish_until > ? "
+                + "order by created_at, kid", r -> {
             String kid = r.getString("kid");
             try {
                 JWK jwk = JWK.parse(new String(keys.open(r.getBytes("sealed_jwk"), context(kid)), StandardCharsets.UTF_8));
@@ -142,8 +143,11 @@ public class SigningKeys {
         List<JWK> all = new ArrayList<>(stored.stream().map(Stored::jwk).toList());
         verification = new JWKSet(all);
         published = verification.toPublicJWKSet();
-        publishedJson = published.toString(true);
-        generation++;
+        String json = published.toString(true);
+        if (!json.equals(publishedJson)) {
+            generation++; // only a change of keys empties the verified-token cache, not every minute's reload
+        }
+        publishedJson = json;
     }
 
     /** The key signing for the algorithm (the first configured one when {@code alg} is null or not served). */
@@ -162,7 +166,7 @@ public class SigningKeys {
         return settings.oidcSigningAlgorithms();
     }
 
-    /** Changes at every reload: caches of verified tokens start again (a withdrawn key verifies nothing). */
+    /** Changes when the published keys change: caches of verified tokens start again (a withdrawn key verifies nothing). */
     public long generation() {
         return generation;
     }
