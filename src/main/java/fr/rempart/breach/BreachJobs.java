@@ -2,14 +2,16 @@ package fr.rempart.breach;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
-import fr.rempart.member.AccountEvent;
+import fr.rempart.member.AccountsCompromised;
+import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
-import fr.rempart.member.MemberService;
 import fr.rempart.member.NirProtector;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.NoticeQueue;
 import fr.rempart.platform.Startup;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.SecondFactor;
@@ -36,14 +38,18 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Breach-list import jobs. The upload is written to disk first (so a job killed in the middle
@@ -58,12 +64,12 @@ import java.util.logging.Logger;
 public class BreachJobs {
 
     private static final Logger LOG = Logger.getLogger(BreachJobs.class.getName());
-    static final int BATCH = 1000;
+    static final int BATCH = 5000;
 
     /** The job's counts as {@code GET /api/v1/breach-jobs/{id}} gives them. */
     public record Job(String id, String incidentId, String status, boolean dryRun, long fileBytes, long bytesRead, long read, long invalid,
                       long duplicates, long matched, long unmatched, long review, long flagged, long alreadyFlagged, long notified,
-                      String error, Instant createdAt, Instant finishedAt) {
+                      String error, Instant createdAt, Instant finishedAt, String sameFileAs) {
     }
 
     @Inject
@@ -75,8 +81,6 @@ public class BreachJobs {
     @Inject
     MemberRepository members;
     @Inject
-    MemberService memberService;
-    @Inject
     NirProtector nirs;
     @Inject
     SessionStore sessions;
@@ -87,9 +91,9 @@ public class BreachJobs {
     @Inject
     AuditTrail audit;
     @Inject
-    Event<AccountEvent> events;
+    Event<AccountsCompromised> compromised;
     @Inject
-    fr.rempart.notify.Notices notices;
+    NoticeQueue notices;
     @Resource
     ManagedExecutorService executor;
 
@@ -135,10 +139,12 @@ public class BreachJobs {
                         r -> 1, incident.id()).isPresent()) {
                     throw new ProblemException(409, "breach.error.running");
                 }
+                String sameFileAs = jdbc.one("select id from breach_job where incident_id = ? and file_sha256 = ? and dry_run = false "
+                        + "order by created_at fetch first 1 rows only", r -> r.getString(1), incident.id(), sha256).orElse(null);
                 Jdbc.execute(c, "insert into breach_job (id, incident_id, status, dry_run, file_path, file_bytes, file_sha256, bytes_read, rows_read, "
-                                + "invalid, duplicates, matched, unmatched, review, flagged, already_flagged, notified, created_by, created_at) "
-                                + "values (?, ?, 'RUNNING', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?)", id, incident.id(), dryRun,
-                        file.toString(), size, sha256, actor.toString(), now);
+                                + "invalid, duplicates, matched, unmatched, review, flagged, already_flagged, notified, created_by, created_at, "
+                                + "same_file_as) values (?, ?, 'RUNNING', ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?)", id, incident.id(), dryRun,
+                        file.toString(), size, sha256, actor.toString(), now, sameFileAs);
                 audit.record(actor, dryRun ? "breach-list.dry-run" : "breach-list.imported", incident.id(), null,
                         "job=" + id + " bytes=" + size + " sha256=" + sha256);
                 return null;
@@ -164,7 +170,7 @@ public class BreachJobs {
                 r.getString("incident_id"), r.getString("status"), r.getBoolean("dry_run"), r.getLong("file_bytes"), r.getLong("bytes_read"),
                 r.getLong("rows_read"), r.getLong("invalid"), r.getLong("duplicates"), r.getLong("matched"), r.getLong("unmatched"),
                 r.getLong("review"), r.getLong("flagged"), r.getLong("already_flagged"), r.getLong("notified"), r.getString("error"),
-                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "finished_at")), id);
+                Jdbc.instant(r, "created_at"), Jdbc.instant(r, "finished_at"), r.getString("same_file_as")), id);
     }
 
     /** The rejected rows after {@code afterLine}, in line order, a page at a time (the rejects CSV streams them). */
@@ -243,30 +249,23 @@ public class BreachJobs {
         long notified;
     }
 
-    /** One batch in one transaction: rejects kept, duplicates counted, members matched, flagged and hardened. */
+    /**
+     * One batch in one transaction, set-based: a few statements whatever the batch's size. Rejects
+     * kept, duplicates counted, members matched, then those newly flagged hardened and their notices
+     * queued.
+     */
     private void process(Job job, Incident incident, List<BreachListReader.Entry> batch, List<BreachListReader.Reject> rejects, Counts counts,
                          long bytesRead) {
         jdbc.transaction(c -> {
-            for (BreachListReader.Reject reject : rejects) {
-                Jdbc.execute(c, "insert into breach_reject (job_id, line, code, col) values (?, ?, ?, ?)", job.id(), reject.line(), reject.code(),
-                        reject.column());
-            }
-            Map<String, BreachListReader.Entry> fresh = new LinkedHashMap<>();
-            for (BreachListReader.Entry entry : batch) {
-                String index = nirs.index(entry.nir());
-                boolean first = !fresh.containsKey(index) && Jdbc.execute(c, "insert into breach_seen (job_id, nir_index) select ?, ? where not exists "
-                        + "(select 1 from breach_seen where job_id = ? and nir_index = ?)", job.id(), index, job.id(), index) == 1;
-                if (first) {
-                    fresh.put(index, entry);
-                } else {
-                    counts.duplicates++;
-                }
-            }
+            jdbc.batch("insert into breach_reject (job_id, line, code, col) values (?, ?, ?, ?)",
+                    rejects.stream().map(r -> new Object[]{job.id(), r.line(), r.code(), r.column()}).toList());
+            Map<String, BreachListReader.Entry> fresh = firstSightings(job.id(), batch, counts);
             Map<String, List<MemberRepository.Identity>> byIndex = new HashMap<>();
             for (MemberRepository.Identity identity : members.identitiesByNirIndex(fresh.keySet())) {
                 byIndex.computeIfAbsent(identity.nirIndex(), k -> new ArrayList<>()).add(identity);
             }
-            Instant now = Instant.now();
+            List<Object[]> reviews = new ArrayList<>();
+            Set<MemberId> matched = new LinkedHashSet<>();
             for (Map.Entry<String, BreachListReader.Entry> row : fresh.entrySet()) {
                 BreachListReader.Entry entry = row.getValue();
                 List<MemberRepository.Identity> candidates = byIndex.getOrDefault(row.getKey(), List.of());
@@ -280,25 +279,19 @@ public class BreachJobs {
                     counts.review++;
                     for (MemberRepository.Identity other : candidates) {
                         String reason = !other.birthDate().equals(entry.birthDate()) ? "BIRTH_DATE_DIFFERS" : "NAME_DIFFERS";
-                        Jdbc.execute(c, "insert into breach_review (job_id, line, member_id, reason) values (?, ?, ?, ?)", job.id(), entry.line(),
-                                other.id().value(), reason);
+                        reviews.add(new Object[]{job.id(), entry.line(), other.id().value(), reason});
                     }
                     continue;
                 }
                 counts.matched++;
-                if (job.dryRun()) {
-                    continue;
-                }
-                for (MemberRepository.Identity member : same) {
-                    if (harden(member, incident, now)) {
-                        counts.flagged++;
-                        if (notify(member, incident)) {
-                            counts.notified++;
-                        }
-                    } else {
-                        counts.alreadyFlagged++;
-                    }
-                }
+                same.forEach(m -> matched.add(m.id()));
+            }
+            jdbc.batch("insert into breach_review (job_id, line, member_id, reason) values (?, ?, ?, ?)", reviews);
+            if (!job.dryRun() && !matched.isEmpty()) {
+                List<MemberId> flagged = members.flagAll(matched, incident.id(), job.id(), Instant.now());
+                counts.flagged += flagged.size();
+                counts.alreadyFlagged += matched.size() - flagged.size();
+                counts.notified += harden(flagged, incident, job.id(), batch.get(0).line(), batch.get(batch.size() - 1).line());
             }
             Jdbc.execute(c, "update breach_job set bytes_read = ?, rows_read = ?, invalid = ?, duplicates = ?, matched = ?, unmatched = ?, review = ?, "
                             + "flagged = ?, already_flagged = ?, notified = ? where id = ?", bytesRead, counts.read, counts.invalid, counts.duplicates,
@@ -309,44 +302,76 @@ public class BreachJobs {
         rejects.clear();
     }
 
-    /** Flags one member and applies the incident's policy; false when the member was already flagged with this incident. */
-    private boolean harden(MemberRepository.Identity member, Incident incident, Instant now) {
-        if (!members.flag(member.id(), incident.id(), now)) {
-            return false;
+    /**
+     * The batch's rows whose NIR this job sees for the first time, by blind index; the others are
+     * counted as duplicates. Earlier batches are remembered in {@code breach_seen}, not in memory,
+     * so a list of any size costs the same memory.
+     */
+    private Map<String, BreachListReader.Entry> firstSightings(String job, List<BreachListReader.Entry> batch, Counts counts) {
+        Map<String, BreachListReader.Entry> fresh = new LinkedHashMap<>();
+        for (BreachListReader.Entry entry : batch) {
+            if (fresh.putIfAbsent(nirs.index(entry.nir()), entry) != null) {
+                counts.duplicates++;
+            }
         }
-        Actor actor = new Actor("incident", incident.id());
-        String why = "incident " + incident.id();
-        if (incident.policy().updatePassword()) {
-            memberService.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, actor, why);
+        if (fresh.isEmpty()) {
+            return fresh;
         }
-        if (incident.policy().configureTotp() && secondFactor.stream().noneMatch(f -> f.enrolled(member.id()))) {
-            memberService.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, why);
-        }
-        if (incident.policy().revokeSessions()) {
-            sessions.revokeAll(member.id(), "incident");
-        }
-        events.fire(new AccountEvent.CredentialCompromised(member.id(), incident.id()));
-        timeline.record(member.id(), "breach.flagged", null, incident.id());
-        audit.record(actor, "member.flagged", member.number(), incident.title(), incident.id());
-        return true;
+        Object[] parameters = new Object[fresh.size() + 1];
+        parameters[0] = job;
+        System.arraycopy(fresh.keySet().toArray(), 0, parameters, 1, fresh.size());
+        List<String> seen = jdbc.list("select nir_index from breach_seen where job_id = ? and nir_index in (" + Jdbc.marks(fresh.size()) + ")",
+                r -> r.getString(1), parameters);
+        counts.duplicates += seen.size();
+        seen.forEach(fresh::remove);
+        jdbc.batch("insert into breach_seen (job_id, nir_index) values (?, ?)", fresh.keySet().stream().map(i -> new Object[]{job, i}).toList());
+        return fresh;
     }
 
     /**
-     * The dedicated e-mail notice, written to the outbox in the flagging's transaction: a member is
-     * notified exactly when newly flagged, so once, whatever the re-imports and restarts.
-     * Postal letters for members without an address are not built yet.
+     * Applies the incident's policy to the members this batch flagged, a few statements for the whole
+     * batch: required actions ({@code UPDATE_PASSWORD}; {@code CONFIGURE_TOTP} unless a second factor
+     * is enrolled), every session ended, what relying parties hold revoked and a RISC
+     * {@code credential-compromise} event for them, a timeline entry each, the notices queued, and
+     * one audit entry naming the job, the lines and a digest of the members' numbers (the
+     * {@code member_flag} rows carry the job). Returns how many members got a notice.
      */
-    private boolean notify(MemberRepository.Identity identity, Incident incident) {
-        return members.byId(identity.id()).map(member -> {
-            java.util.Locale locale = java.util.Locale.forLanguageTag(member.language());
-            return notices.breachNotice(member, incident.source(), incident.discoveredOn(), categories(incident.leaked(), locale),
-                    categories(incident.notLeaked(), locale));
-        }).orElse(false);
-    }
-
-    private static String categories(java.util.Set<Incident.DataCategory> categories, java.util.Locale locale) {
-        return categories.stream().map(c -> fr.rempart.platform.web.Messages.get(locale, "breach.category." + c.name()))
-                .collect(java.util.stream.Collectors.joining(", "));
+    private int harden(List<MemberId> flagged, Incident incident, String job, long firstLine, long lastLine) {
+        if (flagged.isEmpty()) {
+            return 0;
+        }
+        Incident.Policy policy = incident.policy();
+        List<MemberRepository.Contact> contacts = members.contacts(flagged);
+        Set<MemberId> enrolled = policy.configureTotp()
+                ? secondFactor.stream().flatMap(f -> f.enrolledAmong(flagged).stream()).collect(Collectors.toSet()) : Set.of();
+        Map<MemberId, Set<RequiredAction>> required = new HashMap<>();
+        for (MemberRepository.Contact member : contacts) {
+            Set<RequiredAction> actions = EnumSet.noneOf(RequiredAction.class);
+            actions.addAll(member.requiredActions());
+            if (policy.updatePassword()) {
+                actions.add(RequiredAction.UPDATE_PASSWORD);
+            }
+            if (policy.configureTotp() && !enrolled.contains(member.id())) {
+                actions.add(RequiredAction.CONFIGURE_TOTP);
+            }
+            if (!actions.equals(member.requiredActions())) {
+                required.put(member.id(), actions);
+            }
+        }
+        members.setRequiredActions(required);
+        if (policy.revokeSessions()) {
+            sessions.revokeAll(flagged, "incident");
+        }
+        compromised.fire(new AccountsCompromised(incident.id(), flagged, policy.revokeSessions()));
+        timeline.recordAll(flagged, "breach.flagged", incident.id());
+        Instant now = Instant.now();
+        int notified = notices.queueBreach(incident.id(), contacts.stream()
+                .map(m -> new NoticeQueue.Recipient(m.id(), m.email(), m.postal())).toList(), now);
+        audit.record(new Actor("incident", incident.id()), "members.flagged", incident.id(), incident.title(), "job=" + job + " lines="
+                + firstLine + "-" + lastLine + " members=" + flagged.size() + " password=" + policy.updatePassword() + " totp="
+                + policy.configureTotp() + " sessions=" + policy.revokeSessions() + " numbers-sha256="
+                + Secrets.sha256Hex(contacts.stream().map(MemberRepository.Contact::number).sorted().collect(Collectors.joining(","))));
+        return notified;
     }
 
     private void finish(String id, String status, Counts counts, long bytesRead, String error) {

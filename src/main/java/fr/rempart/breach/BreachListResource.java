@@ -108,6 +108,9 @@ public class BreachListResource {
         if (job.error() != null) {
             json.add("error", job.error());
         }
+        if (job.sameFileAs() != null) {
+            json.add("sameFileAs", job.sameFileAs()); // the same list was imported before: nobody is flagged or notified twice
+        }
         return json;
     }
 }

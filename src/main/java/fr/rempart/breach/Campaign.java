@@ -33,6 +33,8 @@ public class Campaign {
     Instance<CampaignFact> facts;
     @Inject
     Jdbc jdbc;
+    @Inject
+    fr.rempart.notify.NoticeQueue notices;
 
     public View of(String incident) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -43,9 +45,8 @@ public class Campaign {
             counts.put(fact.name(), fact.count(incident));
             fact.daily(incident).forEach((day, n) -> daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).put(fact.name(), n));
         }
-        long email = jdbc.one("select coalesce(sum(notified), 0) from breach_job where incident_id = ? and dry_run = false", r -> r.getLong(1), incident)
-                .orElse(0L);
-        return new View(incident, members.countFlagged(incident), email, 0, counts, members.countAtRisk(incident), daily);
+        return new View(incident, members.countFlagged(incident), notices.countDone(incident, "EMAIL"), notices.countDone(incident, "LETTER"),
+                counts, members.countAtRisk(incident), daily);
     }
 
     public List<Member> atRisk(String incident, String afterNumber, int limit) {

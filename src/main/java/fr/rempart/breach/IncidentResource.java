@@ -41,6 +41,8 @@ public class IncidentResource {
     BreachJobs jobs;
     @Inject
     Campaign campaign;
+    @Inject
+    fr.rempart.notify.LetterBatches letters;
     @Context
     HttpHeaders headers;
     @Context
@@ -75,6 +77,27 @@ public class IncidentResource {
     @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
     public Response read(@PathParam("id") String id) {
         return Response.ok(view(incidents.find(id).orElseThrow(NotFoundException::new)).toString()).build();
+    }
+
+    /** The incident's print-shop batches of letters (security-admin). */
+    @GET
+    @Path("{id}/letter-batches")
+    @Allowed("security-admin")
+    public Response letterBatches(@PathParam("id") String id) {
+        incidents.find(id).orElseThrow(NotFoundException::new);
+        JsonArrayBuilder batches = JsonBinder.JSON.createArrayBuilder();
+        letters.list(id).forEach(b -> batches.add(fr.rempart.notify.LetterBatchResource.view(b)));
+        return Response.ok(batches.build().toString()).build();
+    }
+
+    /** Prints the incident's waiting letters now rather than when a batch is full: 201 with the batch, 204 when none waits. */
+    @POST
+    @Path("{id}/letter-batches")
+    @Allowed("security-admin")
+    public Response printLetters(@PathParam("id") String id) {
+        incidents.find(id).orElseThrow(NotFoundException::new);
+        return letters.print(id).map(b -> Response.created(URI.create("/api/v1/letter-batches/" + b.id()))
+                .entity(fr.rempart.notify.LetterBatchResource.view(b).build().toString()).build()).orElse(Response.noContent().build());
     }
 
     /** The campaign's figures and daily series (security-admin). */

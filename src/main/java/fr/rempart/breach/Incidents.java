@@ -3,6 +3,7 @@ package fr.rempart.breach;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.BirthDates;
+import fr.rempart.notify.NoticeFacts;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.validation.FormValidator;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Declares incidents and reads them back; every declaration is in the audit trail. */
+/**
+ * Declares incidents and reads them back; every declaration is in the audit trail. Tells the notices
+ * what to say about an incident ({@link NoticeFacts}).
+ */
 @ApplicationScoped
-public class Incidents {
+public class Incidents implements NoticeFacts {
 
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -73,6 +77,15 @@ public class Incidents {
     }
 
     /** {@code INC-20261123-7K2Q}: the declaration date, readable on the phone, and four random characters. */
+    @Override
+    public Optional<Breach> breach(String incident, Locale locale) {
+        return find(incident).map(i -> new Breach(i.source(), i.discoveredOn(), labels(i.leaked(), locale), labels(i.notLeaked(), locale)));
+    }
+
+    private static String labels(Set<Incident.DataCategory> categories, Locale locale) {
+        return categories.stream().map(c -> fr.rempart.platform.web.Messages.get(locale, "breach.category." + c.name())).collect(Collectors.joining(", "));
+    }
+
     static String newId(Instant now) {
         StringBuilder id = new StringBuilder("INC-").append(DateTimeFormatter.ofPattern("uuuuMMdd").format(now.atZone(ZoneOffset.UTC))).append('-');
         for (int i = 0; i < 4; i++) {

@@ -26,8 +26,4 @@ public sealed interface AccountEvent {
     /** The member must change the password before going further (RISC account-credential-change-required). */
     record CredentialChangeRequired(MemberId member, String reason) implements AccountEvent {
     }
-
-    /** The account's credentials or identity are known to have leaked (RISC credential-compromise). */
-    record CredentialCompromised(MemberId member, String incident) implements AccountEvent {
-    }
 }

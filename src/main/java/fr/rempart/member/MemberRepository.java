@@ -42,6 +42,15 @@ public class MemberRepository {
         return jdbc.one("select " + COLUMNS + " from member where id = ?", MemberRepository::member, id.value());
     }
 
+    /** These members, by id, in one query (a batch of notices to render). */
+    public java.util.Map<MemberId, Member> byIds(java.util.Collection<MemberId> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return jdbc.list("select " + COLUMNS + " from member where id in (" + Jdbc.marks(ids.size()) + ")", MemberRepository::member,
+                ids.stream().map(MemberId::value).toArray()).stream().collect(java.util.stream.Collectors.toMap(Member::id, m -> m));
+    }
+
     public Optional<Member> byNumber(MemberNumber number) {
         return jdbc.one("select " + COLUMNS + " from member where member_number = ?", MemberRepository::member, number.value());
     }
@@ -86,10 +95,53 @@ public class MemberRepository {
                 + "order by m.member_number fetch first " + limit + " rows only", MemberRepository::member, incident, afterNumber);
     }
 
-    /** Flags the member with the incident; false when already flagged with it (re-import, restart, a concurrent job). */
-    public boolean flag(MemberId id, String incident, java.time.Instant at) {
-        return jdbc.update("insert into member_flag (member_id, incident, flagged_at) select ?, ?, ? where not exists "
-                + "(select 1 from member_flag where member_id = ? and incident = ?)", id.value(), incident, at, id.value(), incident) == 1;
+    /**
+     * Flags with the incident those of these members it has not flagged yet (a re-import, a restart, a
+     * concurrent job flag nobody twice) and returns them. Two statements whatever the count: the
+     * flags already there, then one batch of inserts.
+     */
+    public List<MemberId> flagAll(java.util.Collection<MemberId> ids, String incident, String job, Instant at) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Set<MemberId> already = new java.util.HashSet<>(jdbc.list("select member_id from member_flag where incident = ? and member_id in ("
+                + Jdbc.marks(ids.size()) + ")", r -> new MemberId(r.getObject(1, UUID.class)), concat(incident, ids)));
+        List<MemberId> fresh = ids.stream().distinct().filter(id -> !already.contains(id)).toList();
+        jdbc.batch("insert into member_flag (member_id, incident, flagged_at, job_id) values (?, ?, ?, ?)",
+                fresh.stream().map(id -> new Object[]{id.value(), incident, at, job}).toList());
+        return fresh;
+    }
+
+    /** What hardening a batch of members needs: their number, required actions, and which contacts are on file. */
+    public record Contact(MemberId id, String number, Set<RequiredAction> requiredActions, boolean email, boolean postal, String language) {
+    }
+
+    public List<Contact> contacts(java.util.Collection<MemberId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.list("select id, member_number, required_actions, email, address_line1, postcode, city, language from member where id in ("
+                        + Jdbc.marks(ids.size()) + ")", r -> new Contact(new MemberId(r.getObject(1, UUID.class)), r.getString(2),
+                        RequiredAction.parse(r.getString(3)), r.getString(4) != null,
+                        r.getString(5) != null && r.getString(6) != null && r.getString(7) != null, r.getString(8)),
+                ids.stream().map(MemberId::value).toArray());
+    }
+
+    /** Sets each member's required actions: one update per distinct set, so a batch of members costs a statement or two. */
+    public void setRequiredActions(java.util.Map<MemberId, Set<RequiredAction>> actions) {
+        Instant now = Instant.now();
+        actions.entrySet().stream().collect(java.util.stream.Collectors.groupingBy(e -> RequiredAction.format(e.getValue()),
+                java.util.stream.Collectors.mapping(java.util.Map.Entry::getKey, java.util.stream.Collectors.toList()))).forEach((value, ids) ->
+                jdbc.update("update member set required_actions = ?, updated_at = ? where id in (" + Jdbc.marks(ids.size()) + ")",
+                        concat(value, now, ids)));
+    }
+
+    private static Object[] concat(Object first, java.util.Collection<MemberId> ids) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), ids.stream().map(MemberId::value)).toArray();
+    }
+
+    private static Object[] concat(Object first, Object second, java.util.Collection<MemberId> ids) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first, second), ids.stream().map(MemberId::value)).toArray();
     }
 
     public Optional<byte[]> sealedNir(MemberId id) {

@@ -38,13 +38,25 @@ public class MessageCodes {
 
     /** A new code for a message sent now; stored in the caller's transaction (the notice and its code go together). */
     public String issue(String channel, String purpose, Instant at) {
+        String code = next();
+        issued(java.util.Map.of(code, channel), purpose, at);
+        return code;
+    }
+
+    /** A fresh code, not yet stored: {@link #issued} stores a batch of them at once (an incident's notices). */
+    public static String next() {
         StringBuilder raw = new StringBuilder();
         for (int i = 0; i < 9; i++) {
             raw.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         raw.append(checkCharacter(raw));
-        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", Secrets.sha256Hex(raw.toString()), channel, purpose, at);
         return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
+    }
+
+    /** Stores codes (code → channel) with their purpose and time, in one batch in the caller's transaction. */
+    public void issued(java.util.Map<String, String> channels, String purpose, Instant at) {
+        jdbc.batch("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", channels.entrySet().stream()
+                .map(e -> new Object[]{Secrets.sha256Hex(e.getKey().replace("-", "")), e.getValue(), purpose, at}).toList());
     }
 
     /** Spaces, dashes and case do not matter; the check character catches a mistyped character. */

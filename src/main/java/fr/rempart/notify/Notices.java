@@ -1,15 +1,18 @@
 package fr.rempart.notify;
 
 import fr.rempart.member.Member;
+import fr.rempart.member.PostalAddress;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.Messages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -19,12 +22,12 @@ import java.util.Locale;
 @ApplicationScoped
 public class Notices {
 
+    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+
     @Inject
     Outbox outbox;
     @Inject
     Settings settings;
-    @Inject
-    MessageCodes codes;
 
     /** "Your password was changed" — so a member who did not do it reacts at once. */
     public void passwordChanged(Member member) {
@@ -47,37 +50,58 @@ public class Notices {
     }
 
     /**
-     * The breach notice (GDPR art. 34): what happened and when, what leaked and what did not, what
-     * the mutual did to the account and what the member should do, the risks (targeted phishing,
-     * fraud, identity theft), the helpdesk number, no link to click, and a verification code the
-     * member can check. Returns whether it was sent (an address is on file).
+     * The breach notice (GDPR art. 34) by e-mail: what happened and when, what leaked and what did
+     * not, what the mutual did to the account and what the member should do, the risks (targeted
+     * phishing, fraud, identity theft), the helpdesk number, no link to click, and the verification
+     * code the member can check.
      */
-    public boolean breachNotice(Member member, String source, java.time.LocalDate discoveredOn, String leaked, String notLeaked) {
-        if (member.email() == null) {
-            return false;
-        }
-        String code = codes.issue("EMAIL", "BREACH_NOTICE", java.time.Instant.now());
-        Locale locale = Locale.forLanguageTag(member.language());
-        String date = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(discoveredOn);
-        send(member, "mail.breach", source, date, leaked, notLeaked, code);
-        return true;
+    public void breachEmail(Member member, Locale locale, NoticeFacts.Breach facts, String code) {
+        send(member, locale, "mail.breach", breachArguments(locale, facts, code));
+    }
+
+    /** The same notice as a postal letter, for the print shop. */
+    public LetterRenderer.Letter breachLetter(Member member, Locale locale, NoticeFacts.Breach facts, String code) {
+        PostalAddress a = member.address();
+        List<String> address = java.util.stream.Stream.of(a.line1(), a.line2(), a.postcode() + " " + a.city(),
+                        a.country() == null || a.country().equals("FR") ? null : new Locale("", a.country()).getDisplayCountry(Locale.FRENCH))
+                .filter(line -> line != null && !line.isBlank()).toList();
+        String mutual = settings.mutualName();
+        return new LetterRenderer.Letter(member.number().value(), member.displayName(), address, mutual,
+                String.join("\n", settings.mutualPostalAddress()), settings.mutualCity(),
+                DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(LocalDate.now(PARIS)),
+                Messages.get(locale, "letter.breach.subject"), Messages.get(locale, "mail.breach.body", all(member, breachArguments(locale, facts, code))),
+                Messages.get(locale, "letter.code"), code, Messages.get(locale, "letter.page"));
+    }
+
+    private static Object[] breachArguments(Locale locale, NoticeFacts.Breach facts, String code) {
+        return new Object[]{facts.source(), DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(facts.discoveredOn()),
+                facts.leaked(), facts.notLeaked(), code};
     }
 
     private void send(Member member, String key, Object... arguments) {
+        send(member, Locale.forLanguageTag(member.language()), key, arguments);
+    }
+
+    private void send(Member member, Locale locale, String key, Object... arguments) {
         if (member.email() == null) {
             return;
         }
-        Locale locale = Locale.forLanguageTag(member.language());
+        outbox.enqueue(member.email(), Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body",
+                all(member, arguments)));
+    }
+
+    /** The member's name, the mutual's name and the helpdesk number come first in every message. */
+    private Object[] all(Member member, Object... arguments) {
         Object[] all = new Object[arguments.length + 3];
         all[0] = member.displayName();
         all[1] = settings.mutualName();
         all[2] = settings.helpdeskPhone();
         System.arraycopy(arguments, 0, all, 3, arguments.length);
-        outbox.enqueue(member.email(), Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body", all));
+        return all;
     }
 
     private static String now(Member member) {
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(Locale.forLanguageTag(member.language()))
-                .format(ZonedDateTime.now(ZoneId.of("Europe/Paris")));
+                .format(ZonedDateTime.now(PARIS));
     }
 }

@@ -59,29 +59,55 @@ public class OutboxSender {
         task = scheduler.scheduleWithFixedDelay(this::deliverDue, 2, 2, TimeUnit.SECONDS);
     }
 
+    /**
+     * Sends what is due, batch after batch until nothing is (an incident queues hundreds of
+     * thousands of notices), over one SMTP connection per batch.
+     */
     void deliverDue() {
         try {
-            Instant now = Instant.now();
-            List<Pending> due = jdbc.list("select id, recipient, subject, body, attempts, next_attempt_at from outbox_message "
-                            + "where sent_at is null and next_attempt_at <= ? order by next_attempt_at fetch first " + BATCH + " rows only",
-                    r -> new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5), Jdbc.instant(r, "next_attempt_at")), now);
-            for (Pending message : due) {
-                // Claim it: only the node whose update succeeds sends it.
-                if (jdbc.update("update outbox_message set next_attempt_at = ? where id = ? and sent_at is null and next_attempt_at = ?",
-                        now.plus(CLAIM), message.id(), message.due()) == 1) {
-                    deliver(message);
-                }
+            while (deliverBatch() == BATCH) {
+                Thread.onSpinWait();
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Outbox delivery round failed; it runs again shortly", e);
         }
     }
 
-    private void deliver(Pending message) {
+    private int deliverBatch() {
+        Instant now = Instant.now();
+        List<Pending> due = jdbc.list("select id, recipient, subject, body, attempts, next_attempt_at from outbox_message "
+                        + "where sent_at is null and next_attempt_at <= ? order by next_attempt_at fetch first " + BATCH + " rows only",
+                r -> new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5), Jdbc.instant(r, "next_attempt_at")), now);
+        Transport transport = null;
+        try {
+            for (Pending message : due) {
+                // Claim it: only the node whose update succeeds sends it.
+                if (jdbc.update("update outbox_message set next_attempt_at = ? where id = ? and sent_at is null and next_attempt_at = ?",
+                        now.plus(CLAIM), message.id(), message.due()) == 1) {
+                    transport = deliver(message, transport);
+                }
+            }
+        } finally {
+            close(transport);
+        }
+        return due.size();
+    }
+
+    /** Sends one message, opening the SMTP connection when there is none (or it broke); returns the connection to reuse. */
+    private Transport deliver(Pending message, Transport transport) {
         try {
             MimeMessage mime = mime(message);
             if (settings.smtpHost().isPresent()) {
-                Transport.send(mime);
+                if (transport == null || !transport.isConnected()) {
+                    close(transport);
+                    transport = mime.getSession().getTransport("smtp");
+                    if (settings.smtpUser().isPresent()) {
+                        transport.connect(settings.smtpUser().get(), settings.smtpPassword().orElse(""));
+                    } else {
+                        transport.connect();
+                    }
+                }
+                transport.sendMessage(mime, mime.getAllRecipients());
             } else {
                 Path dir = settings.dataDir().resolve("outbox");
                 Files.createDirectories(dir);
@@ -96,6 +122,7 @@ public class OutboxSender {
             // Once sent, the body (which may hold a one-time link) is not kept in the database.
             jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),
                     message.attempts() + 1, message.id());
+            return transport;
         } catch (MessagingException | IOException | RuntimeException e) {
             int attempts = message.attempts() + 1;
             long backoff = Math.min(3600, 10L << Math.min(attempts - 1, 12));
@@ -103,6 +130,18 @@ public class OutboxSender {
             jdbc.update("update outbox_message set attempts = ?, next_attempt_at = ?, last_error = ? where id = ?", attempts,
                     Instant.now().plusSeconds(backoff), error.length() > 500 ? error.substring(0, 500) : error, message.id());
             LOG.warning(() -> "Message " + message.id() + " not delivered (attempt " + attempts + "), retry in " + backoff + " s: " + error);
+            close(transport);
+            return null;
+        }
+    }
+
+    private static void close(Transport transport) {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException ignored) {
+                // the connection is dropped either way
+            }
         }
     }
 

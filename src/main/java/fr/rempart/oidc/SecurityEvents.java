@@ -1,6 +1,7 @@
 package fr.rempart.oidc;
 
 import fr.rempart.member.AccountEvent;
+import fr.rempart.member.AccountsCompromised;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,16 +62,48 @@ public class SecurityEvents {
             body.put("credential_type", changed.type());
             body.put("change_type", changed.change());
             body.put("initiating_entity", "user");
-        } else if (event instanceof AccountEvent.CredentialChangeRequired required) {
+        } else {
+            AccountEvent.CredentialChangeRequired required = (AccountEvent.CredentialChangeRequired) event;
             type = CHANGE_REQUIRED;
             body.put("reason_admin", Map.of("en", required.reason() == null ? "required" : required.reason()));
-        } else {
-            AccountEvent.CredentialCompromised compromised = (AccountEvent.CredentialCompromised) event;
-            type = COMPROMISE;
+        }
+        if (!clients.eventReceivers().isEmpty()) {
+            enqueue(subject, sessionOf(event), type, body, now, Set.copyOf(grants.clientsOf(subject)));
+        }
+    }
+
+    /**
+     * A batch of accounts known compromised: their grants end (when the incident's policy revokes
+     * sessions) in one statement, and each receiver that knows one of them gets a
+     * {@code credential-compromise} event — one query for the batch, not one per member.
+     */
+    void on(@Observes AccountsCompromised compromised) {
+        if (compromised.members().isEmpty()) {
+            return;
+        }
+        Object[] subjects = compromised.members().stream().map(m -> m.value().toString()).toArray();
+        String in = " in (" + Jdbc.marks(subjects.length) + ")";
+        Instant now = Instant.now();
+        if (compromised.sessionsRevoked()) {
+            Object[] parameters = new Object[subjects.length + 2];
+            parameters[0] = now;
+            parameters[1] = "incident";
+            System.arraycopy(subjects, 0, parameters, 2, subjects.length);
+            jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where revoked_at is null and subject" + in, parameters);
+        }
+        if (clients.eventReceivers().isEmpty()) {
+            return;
+        }
+        Map<String, Set<String>> entitled = new LinkedHashMap<>();
+        jdbc.list("select distinct subject, client_id from oidc_grant where subject" + in, r -> Map.entry(r.getString(1), r.getString(2)), subjects)
+                .forEach(e -> entitled.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(e.getValue()));
+        entitled.forEach((subject, clientIds) -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("event_timestamp", now.getEpochSecond());
             body.put("credential_type", "password");
             body.put("reason_admin", Map.of("en", "incident " + compromised.incident()));
-        }
-        enqueue(subject, sessionOf(event), type, body, now);
+            enqueue(subject, null, COMPROMISE, body, now, clientIds);
+        });
     }
 
     /** CAEP §3.1: one session signed out is named, so receivers end that session and not the member's others. */
@@ -96,12 +129,8 @@ public class SecurityEvents {
                 + "and (sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
     }
 
-    private void enqueue(String subject, String session, String type, Map<String, Object> body, Instant now) {
+    private void enqueue(String subject, String session, String type, Map<String, Object> body, Instant now, Set<String> entitled) {
         List<OidcClient> receivers = clients.eventReceivers();
-        if (receivers.isEmpty()) {
-            return;
-        }
-        Set<String> entitled = Set.copyOf(grants.clientsOf(subject));
         Map<String, Object> user = Map.of("format", "iss_sub", "iss", tokens.issuer(), "sub", subject);
         // RFC 9493 / SSF §3: the user, or the user's one session (a "complex" subject) when a single session ended.
         Map<String, Object> subjectId = session == null ? user

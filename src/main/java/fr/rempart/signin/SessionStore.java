@@ -163,6 +163,29 @@ public class SessionStore {
         });
     }
 
+    /**
+     * Ends every session of these members at once (an incident's hardening): two statements for the
+     * batch; the members who had sessions open get their {@link AccountEvent.SessionsRevoked}.
+     */
+    public int revokeAll(java.util.Collection<MemberId> members, String reason) {
+        if (members.isEmpty()) {
+            return 0;
+        }
+        Object[] ids = members.stream().map(MemberId::value).toArray();
+        return jdbc.transaction(c -> {
+            Map<MemberId, Set<String>> open = new java.util.HashMap<>();
+            jdbc.list("select member_id, sid from web_session where member_id in (" + Jdbc.marks(ids.length) + ")",
+                    r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), ids)
+                    .forEach(e -> open.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue()));
+            if (open.isEmpty()) {
+                return 0;
+            }
+            int ended = jdbc.update("delete from web_session where member_id in (" + Jdbc.marks(ids.length) + ")", ids);
+            open.forEach((member, sids) -> events.fire(new AccountEvent.SessionsRevoked(member, sids, null, true, reason)));
+            return ended;
+        });
+    }
+
     public int countActive(MemberId member) {
         return jdbc.one("select count(*) from web_session where member_id = ? and expires_at > ? and last_seen_at > ?",
                 r -> r.getInt(1), member.value(), Instant.now(), Instant.now().minus(idle)).orElse(0);

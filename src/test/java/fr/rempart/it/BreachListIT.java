@@ -150,6 +150,33 @@ class BreachListIT {
         String atRisk = Api.get("/api/v1/incidents/" + incident + "/at-risk", admin()).body();
         assertThat(atRisk).startsWith("member_number;").contains(a + ";").contains(b + ";").doesNotContain(c + ";").doesNotContain(nirA);
 
+        // The letters, printed now for the print shop (not when a batch is full): a PDF with the notice and its own code, and a manifest.
+        HttpResponse<String> print = Api.postJson("/api/v1/incidents/" + incident + "/letter-batches", admin(), "{}");
+        assertThat(print.statusCode()).as(print.body()).isIn(201, 204); // 204: the background round printed them first
+        jakarta.json.JsonArray batches = Api.jsonArray(Api.get("/api/v1/incidents/" + incident + "/letter-batches", admin()));
+        assertThat(batches).hasSize(1);
+        JsonObject batch = batches.getJsonObject(0);
+        assertThat(batch.getInt("letters")).isEqualTo(2);
+        HttpResponse<byte[]> pdf = Api.sendBytes(HttpRequest.newBuilder(server.uri(batch.getString("pdf"))).header("Authorization", "Bearer " + admin()));
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+        String letters;
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+            assertThat(document.getNumberOfPages()).isEqualTo(batch.getInt("pages"));
+            letters = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+        }
+        assertThat(letters).contains("Hélène Lefèvre-Dupont").contains("3 place du Marché").contains("69003 Lyon").contains(a).contains(b)
+                .contains("Code de vérification de ce courrier").contains("3676").doesNotContain(nirA).doesNotContain(nirB).doesNotContain("http");
+        java.util.regex.Matcher letterCode = java.util.regex.Pattern.compile("Code de vérification : ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2})")
+                .matcher(letters);
+        assertThat(letterCode.find()).as(letters).isTrue();
+        assertThat(Api.json(Api.postJson("/api/v1/message-checks", null, "{\"code\":\"" + letterCode.group(1) + "\"}")).getString("channel"))
+                .isEqualTo("LETTER");
+        assertThat(Api.get(batch.getString("manifest"), admin()).body()).startsWith("sequence;member_number;first_page;pages").contains(a);
+        assertThat(Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin())).getJsonObject("notified").getInt("letter"))
+                .isEqualTo(2);
+        assertThat(Api.get(batch.getString("pdf"), server.token("helpdesk-agent")).statusCode()).isEqualTo(403);
+
         // The same figures on the campaign page, for a security administrator signed in as staff.
         FormClient staff = securityAdministrator();
         String campaignPage = staff.get("/staff/incidents/" + incident + "/campaign").body();
@@ -164,6 +191,30 @@ class BreachListIT {
         assertThat(again.getInt("flagged")).isZero();
         assertThat(again.getInt("alreadyFlagged")).isEqualTo(2);
         assertThat(again.getInt("notified")).isZero();
+        assertThat(again.getString("sameFileAs")).isEqualTo(job.getString("id"));
+    }
+
+    @Test
+    void theSameListUploadedTwiceAtOnceStartsOneJobAndTheOtherIsToldWhy() throws Exception {
+        String incident = incident();
+        String nir = Api.newNir();
+        String member = member(nir);
+        StringBuilder csv = new StringBuilder("nir;nom;prenom;date_naissance;sexe\n").append(nir).append(";Lefèvre-Dupont;Hélène;12/05/1984;F\n");
+        for (int i = 0; i < 100_000; i++) { // long enough for the second upload to arrive while the first job runs
+            csv.append(Api.newNir()).append(";Martin;Léa;12/05/1984;F\n");
+        }
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> uploads = java.util.stream.IntStream.range(0, 2)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> upload(incident, csv.toString(), false))).toList();
+        java.util.List<HttpResponse<String>> answers = uploads.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(202, 409);
+        HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 409).findFirst().orElseThrow();
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        JsonObject job = awaitJob(answers.stream().filter(r -> r.statusCode() == 202).findFirst().orElseThrow());
+        assertThat(job.getString("status")).isEqualTo("DONE");
+        assertThat(job.getInt("flagged")).isEqualTo(1);
+        assertThat(job.getInt("unmatched")).isGreaterThan(99_000);
+        assertThat(Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin())).getInt("flagged")).isEqualTo(1);
+        assertThat(Api.json(Api.get("/api/v1/members/" + member, admin())).getJsonArray("requiredActions").toString()).contains("UPDATE_PASSWORD");
     }
 
     /** A new security administrator, through the staff API and the first sign-in (enrolment, own password). */

@@ -57,7 +57,8 @@ class HardeningStateTest {
         MemberId id = db.insertMember();
         assertThat(claim(id)).containsEntry("flagged", false).containsEntry("at_risk", false);
 
-        members.flag(id, "INC-20261123-ABCD", Instant.now().minusSeconds(60));
+        assertThat(members.flagAll(List.of(id, id), "INC-20261123-ABCD", "JOB-1", Instant.now().minusSeconds(60))).containsExactly(id);
+        assertThat(members.flagAll(List.of(id), "INC-20261123-ABCD", "JOB-2", Instant.now())).isEmpty(); // once per incident
         members.setRequiredActions(id, EnumSet.of(RequiredAction.UPDATE_PASSWORD, RequiredAction.CONFIGURE_TOTP));
         assertThat(claim(id)).containsEntry("flagged", true).containsEntry("incidents", List.of("INC-20261123-ABCD"))
                 .containsEntry("password_reset_done", false).containsEntry("at_risk", true)

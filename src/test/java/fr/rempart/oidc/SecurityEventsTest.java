@@ -69,7 +69,8 @@ class SecurityEventsTest {
     void aCompromisedAccountIsToldToTheReceiversThatKnowTheMemberOnly() throws Exception {
         MemberId member = db.insertMember();
         grant(member, "sid-1");
-        events.on(new AccountEvent.CredentialCompromised(member, "INC-2026-01"));
+        MemberId stranger = db.insertMember();
+        events.on(new fr.rempart.member.AccountsCompromised("INC-2026-01", List.of(member, stranger), true));
         events.on(new AccountEvent.CredentialChangeRequired(member, "incident INC-2026-01"));
         List<Map.Entry<String, String>> sets = queued();
         assertThat(sets).extracting(Map.Entry::getKey).containsExactly("portal", "portal");

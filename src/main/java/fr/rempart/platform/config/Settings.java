@@ -288,6 +288,43 @@ public class Settings {
     }
 
     /** The largest breach list accepted (the 33-million-row list of a later breach is about 2 GB). */
+    /** The language of the notices: each member's own ({@code member}, French unless they chose English), or {@code fr} or {@code en} for all. */
+    public Optional<java.util.Locale> noticeLanguage() {
+        String value = string("rempart.notify.language").orElse("member").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("member", "fr", "en").contains(value)) {
+            throw new IllegalStateException("rempart.notify.language must be member, fr or en");
+        }
+        return value.equals("member") ? Optional.empty() : Optional.of(java.util.Locale.forLanguageTag(value));
+    }
+
+    /** Which flagged members get a postal breach letter: {@code all} with a postal address (default), {@code without-email}, or {@code none}. */
+    public String noticeLetters() {
+        String value = string("rempart.notify.letters").orElse("all").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("all", "without-email", "none").contains(value)) {
+            throw new IllegalStateException("rempart.notify.letters must be all, without-email or none");
+        }
+        return value;
+    }
+
+    /** Letters per print-shop batch (one PDF each). */
+    public int letterBatchSize() {
+        int size = integer("rempart.notify.letter-batch-size", 1000);
+        if (size < 1 || size > 20_000) {
+            throw new IllegalStateException("rempart.notify.letter-batch-size must be between 1 and 20000");
+        }
+        return size;
+    }
+
+    /** The sender block printed on letters (lines separated by {@code |}), under the mutual's name. */
+    public List<String> mutualPostalAddress() {
+        return List.of(string("rempart.mutual.postal-address").orElse("Délégué à la protection des données|TSA 00000|75000 PARIS").split("\\|"));
+    }
+
+    /** The town letters are dated from. */
+    public String mutualCity() {
+        return string("rempart.mutual.city").orElse("Paris");
+    }
+
     public long breachMaxUploadBytes() {
         try {
             return string("rempart.breach.max-upload-bytes").map(Long::parseLong).orElse(8L * 1024 * 1024 * 1024);
@@ -329,6 +366,9 @@ public class Settings {
         }
         passwordResetLifetime();
         breachMaxUploadBytes();
+        noticeLanguage();
+        noticeLetters();
+        letterBatchSize();
         oidcIssuer();
         oidcKeyRotation();
         oidcAccessTokenLifetime();

@@ -91,6 +91,32 @@ public class Jdbc {
         });
     }
 
+    /**
+     * Runs the statement once per row as one JDBC batch, in the current transaction (or its own).
+     * PostgreSQL's driver rewrites a batch of plain inserts into multi-row inserts
+     * ({@code reWriteBatchedInserts}): set-based work costs a few round trips, not one per row.
+     */
+    public void batch(String sql, java.util.Collection<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        transaction(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    bind(statement, row);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                return null;
+            }
+        });
+    }
+
+    /** {@code "?, ?, ?"}: the markers of an {@code in (…)} list of {@code count} values (at least one). */
+    public static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(Math.max(1, count), "?"));
+    }
+
     public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... parameters) {
         List<T> rows = list(sql, mapper, parameters);
         if (rows.size() > 1) {

@@ -1,0 +1,189 @@
+package fr.rempart.notify;
+
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.platform.Startup;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The notices an incident sends each flagged member. They are queued in the flagging's transaction
+ * as small rows (member, channel, verification code) — flagging half a million members must not
+ * write half a million message bodies — and rendered in the background: e-mails into the outbox,
+ * which delivers them with retries, letters into print-shop batches ({@link LetterBatches}). A
+ * notice exists once per member, purpose, incident and channel (a unique constraint), so re-imports
+ * and restarts never send one twice.
+ */
+@ApplicationScoped
+public class NoticeQueue {
+
+    private static final Logger LOG = Logger.getLogger(NoticeQueue.class.getName());
+    static final String BREACH = "BREACH_NOTICE";
+    static final int RENDER_BATCH = 500;
+
+    /** A flagged member and the contacts on file. */
+    public record Recipient(MemberId member, boolean email, boolean postal) {
+    }
+
+    /** A queued notice. */
+    record Queued(long id, MemberId member, String incident, String code) {
+    }
+
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    Settings settings;
+    @Inject
+    MemberRepository members;
+    @Inject
+    Notices notices;
+    @Inject
+    MessageCodes codes;
+    @Inject
+    Instance<NoticeFacts> facts;
+    @Inject
+    LetterBatches letters;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> task;
+
+    /**
+     * Queues the breach notice of each member, in the caller's transaction: an e-mail when an address
+     * is on file, a letter when a postal address is (all of them, or only those without e-mail, per
+     * {@code rempart.notify.letters}), each with its own verification code. Returns how many members
+     * get at least one.
+     */
+    public int queueBreach(String incident, Collection<Recipient> recipients, Instant at) {
+        String letterPolicy = settings.noticeLetters();
+        List<Object[]> rows = new ArrayList<>();
+        Map<String, String> channels = new HashMap<>();
+        int notified = 0;
+        for (Recipient recipient : recipients) {
+            boolean letter = recipient.postal() && (letterPolicy.equals("all") || letterPolicy.equals("without-email") && !recipient.email());
+            if (recipient.email()) {
+                rows.add(row(recipient, incident, "EMAIL", at, channels));
+            }
+            if (letter) {
+                rows.add(row(recipient, incident, "LETTER", at, channels));
+            }
+            if (recipient.email() || letter) {
+                notified++;
+            }
+        }
+        jdbc.batch("insert into notice (member_id, purpose, incident, channel, code, created_at) values (?, ?, ?, ?, ?, ?)", rows);
+        codes.issued(channels, BREACH, at);
+        return notified;
+    }
+
+    private static Object[] row(Recipient recipient, String incident, String channel, Instant at, Map<String, String> channels) {
+        String code = MessageCodes.next();
+        channels.put(code, channel);
+        return new Object[]{recipient.member().value(), BREACH, incident, channel, code, at};
+    }
+
+    /** Notices of the incident rendered for their channel: e-mails handed to the outbox, letters printed in a batch. */
+    public long countDone(String incident, String channel) {
+        return jdbc.one("select count(*) from notice where incident = ? and channel = ? and done_at is not null", r -> r.getLong(1),
+                incident, channel).orElse(0L);
+    }
+
+    void start(@Observes Startup.Ready ready) {
+        task = scheduler.scheduleWithFixedDelay(this::renderDue, 3, 3, TimeUnit.SECONDS);
+    }
+
+    /** Renders what is queued: e-mails until none is left, then the letter batches that are due. */
+    void renderDue() {
+        try {
+            while (renderEmails() == RENDER_BATCH) {
+                Thread.onSpinWait();
+            }
+            letters.printDue();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Rendering queued notices failed; it runs again shortly", e);
+        }
+    }
+
+    /** Renders a batch of queued e-mail notices into the outbox, in one transaction; returns how many it took. */
+    int renderEmails() {
+        return jdbc.transaction(c -> {
+            List<Queued> due = claim("EMAIL", null, RENDER_BATCH, null);
+            Map<MemberId, Member> byId = members.byIds(due.stream().map(Queued::member).toList());
+            Map<String, Optional<NoticeFacts.Breach>> cache = new HashMap<>();
+            for (Queued notice : due) {
+                Member member = byId.get(notice.member());
+                if (member == null || member.email() == null) {
+                    continue; // the address was removed since: the letter, if any, still goes
+                }
+                Locale locale = locale(member);
+                breachFacts(notice.incident(), locale, cache).ifPresent(f -> notices.breachEmail(member, locale, f, notice.code()));
+            }
+            return due.size();
+        });
+    }
+
+    /**
+     * Takes up to {@code limit} queued notices of the channel (and incident, unless null), in queue order, and marks them done in
+     * the caller's transaction (with the batch they go into): a second node racing for the same rows
+     * updates fewer of them and rolls back, so a notice is rendered once.
+     */
+    List<Queued> claim(String channel, String incident, int limit, String batch) {
+        List<Queued> due = jdbc.list("select id, member_id, incident, code from notice where channel = ? and done_at is null "
+                        + (incident == null ? "" : "and incident = ? ") + "order by id fetch first " + limit + " rows only",
+                r -> new Queued(r.getLong(1), new MemberId(r.getObject(2, UUID.class)), r.getString(3), r.getString(4)),
+                incident == null ? new Object[]{channel} : new Object[]{channel, incident});
+        if (due.isEmpty()) {
+            return due;
+        }
+        Object[] parameters = new Object[due.size() + 2];
+        parameters[0] = Instant.now();
+        parameters[1] = batch;
+        for (int i = 0; i < due.size(); i++) {
+            parameters[i + 2] = due.get(i).id();
+        }
+        if (jdbc.update("update notice set done_at = ?, batch_id = ?, code = null where done_at is null and id in (" + Jdbc.marks(due.size()) + ")",
+                parameters) != due.size()) {
+            throw new IllegalStateException("Another node is rendering the same notices; this round gives way");
+        }
+        return due;
+    }
+
+    /** The notice's language: the configured one, or the member's own. */
+    Locale locale(Member member) {
+        return settings.noticeLanguage().orElse(Locale.forLanguageTag(member.language()));
+    }
+
+    Optional<NoticeFacts.Breach> breachFacts(String incident, Locale locale, Map<String, Optional<NoticeFacts.Breach>> cache) {
+        return cache.computeIfAbsent(incident + "/" + locale.getLanguage(),
+                k -> facts.stream().map(f -> f.breach(incident, locale)).flatMap(Optional::stream).findFirst());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}
