@@ -14,8 +14,8 @@ import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.signin.SecondFactor;
 import fr.rempart.signin.SessionStore;
+import fr.rempart.totp.TotpEnrolments;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +65,7 @@ public class BreachJobs {
 
     private static final Logger LOG = Logger.getLogger(BreachJobs.class.getName());
     static final int BATCH = 5000;
+    private static final int REPORT_PAGE = 10_000;
 
     /** The job's counts as {@code GET /api/v1/breach-jobs/{id}} gives them. */
     public record Job(String id, String incidentId, String status, boolean dryRun, long fileBytes, long bytesRead, long read, long invalid,
@@ -85,7 +86,7 @@ public class BreachJobs {
     @Inject
     SessionStore sessions;
     @Inject
-    Instance<SecondFactor> secondFactor;
+    TotpEnrolments enrolments;
     @Inject
     SecurityTimeline timeline;
     @Inject
@@ -103,6 +104,13 @@ public class BreachJobs {
      * import is still running.
      */
     public String start(String incidentId, InputStream body, boolean dryRun, Actor actor) {
+        String id = create(incidentId, body, dryRun, actor);
+        executor.submit(() -> run(id));
+        return id;
+    }
+
+    /** Stores the list and records its job, RUNNING; {@link #run} does the work (in the background, or in the import command). */
+    String create(String incidentId, InputStream body, boolean dryRun, Actor actor) {
         Incident incident = incidents.find(incidentId).orElseThrow(() -> new ProblemException(404, "breach.error.unknown-incident"));
         String id = "JOB-" + Incidents.newId(Instant.now()).substring(4);
         Path file = uploads().resolve(id + ".csv");
@@ -153,7 +161,6 @@ public class BreachJobs {
             delete(file);
             throw e;
         }
-        executor.submit(() -> run(id));
         return id;
     }
 
@@ -184,6 +191,39 @@ public class BreachJobs {
         return jdbc.list("select r.line, m.member_number, r.reason from breach_review r join member m on m.id = r.member_id where r.job_id = ? "
                         + "and r.line > ? order by r.line fetch first " + limit + " rows only",
                 r -> new String[]{String.valueOf(r.getLong(1)), r.getString(2), r.getString(3)}, jobId, afterLine);
+    }
+
+    /** The rejected rows as CSV ({@code line;code;column}), a page at a time: the API's {@code …/rejects} and the import command's report. */
+    void writeRejects(String id, java.io.Writer writer) throws IOException {
+        writer.write("line;code;column\n");
+        long after = 0;
+        List<BreachListReader.Reject> page;
+        do {
+            page = rejects(id, after, REPORT_PAGE);
+            for (BreachListReader.Reject r : page) {
+                writer.write(r.line() + ";" + r.code() + ";" + (r.column() == null ? "" : r.column()) + "\n");
+                after = r.line();
+            }
+        } while (page.size() == REPORT_PAGE);
+    }
+
+    /** The rows sent to review as CSV ({@code line;member_number;reason}): never a NIR. */
+    void writeReview(String id, java.io.Writer writer) throws IOException {
+        writer.write("line;member_number;reason\n");
+        long after = 0;
+        List<String[]> page;
+        do {
+            page = review(id, after, REPORT_PAGE);
+            // A line may name several members: a full page leaves its last line to the next page, whole.
+            long last = page.isEmpty() ? after : Long.parseLong(page.get(page.size() - 1)[0]);
+            boolean full = page.size() == REPORT_PAGE;
+            for (String[] r : page) {
+                if (!full || Long.parseLong(r[0]) != last) {
+                    writer.write(r[0] + ";" + r[1] + ";" + r[2] + "\n");
+                }
+            }
+            after = full ? last - 1 : last;
+        } while (page.size() == REPORT_PAGE);
     }
 
     /** Reads the job's file from its start; what an earlier, interrupted run did is counted again, never done again. */
@@ -342,8 +382,7 @@ public class BreachJobs {
         }
         Incident.Policy policy = incident.policy();
         List<MemberRepository.Contact> contacts = members.contacts(flagged);
-        Set<MemberId> enrolled = policy.configureTotp()
-                ? secondFactor.stream().flatMap(f -> f.enrolledAmong(flagged).stream()).collect(Collectors.toSet()) : Set.of();
+        Set<MemberId> enrolled = policy.configureTotp() ? enrolments.enrolledAmong(flagged) : Set.of();
         Map<MemberId, Set<RequiredAction>> required = new HashMap<>();
         for (MemberRepository.Contact member : contacts) {
             Set<RequiredAction> actions = EnumSet.noneOf(RequiredAction.class);

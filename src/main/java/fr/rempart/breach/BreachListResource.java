@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A breach-list job's counts at {@code GET /api/v1/breach-jobs/{id}} (the upload is
@@ -26,8 +25,6 @@ import java.util.List;
  */
 @Path("api/v1")
 public class BreachListResource {
-
-    private static final int PAGE = 10_000;
 
     @Inject
     BreachJobs jobs;
@@ -48,16 +45,7 @@ public class BreachListResource {
         job(id);
         StreamingOutput csv = out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            writer.write("line;code;column\n");
-            long after = 0;
-            List<BreachListReader.Reject> page;
-            do {
-                page = jobs.rejects(id, after, PAGE);
-                for (BreachListReader.Reject r : page) {
-                    writer.write(r.line() + ";" + r.code() + ";" + (r.column() == null ? "" : r.column()) + "\n");
-                    after = r.line();
-                }
-            } while (page.size() == PAGE);
+            jobs.writeRejects(id, writer);
             writer.flush();
         };
         return Response.ok(csv).header("Content-Disposition", "attachment; filename=\"" + id + "-rejects.csv\"").build();
@@ -71,21 +59,7 @@ public class BreachListResource {
         job(id);
         StreamingOutput csv = out -> {
             Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            writer.write("line;member_number;reason\n");
-            long after = 0;
-            List<String[]> page;
-            do {
-                page = jobs.review(id, after, PAGE);
-                // A line may name several members: a full page leaves its last line to the next page, whole.
-                long last = page.isEmpty() ? after : Long.parseLong(page.get(page.size() - 1)[0]);
-                boolean full = page.size() == PAGE;
-                for (String[] r : page) {
-                    if (!full || Long.parseLong(r[0]) != last) {
-                        writer.write(r[0] + ";" + r[1] + ";" + r[2] + "\n");
-                    }
-                }
-                after = full ? last - 1 : last;
-            } while (page.size() == PAGE);
+            jobs.writeReview(id, writer);
             writer.flush();
         };
         return Response.ok(csv).header("Content-Disposition", "attachment; filename=\"" + id + "-review.csv\"").build();

@@ -48,6 +48,11 @@ public class Incidents implements NoticeFacts {
         this.audit = audit;
     }
 
+    /** Incidents for an operator command, which only reads them: declaring one needs the container's Bean Validation. */
+    static Incidents reader(Jdbc jdbc) {
+        return new Incidents(jdbc, null, null);
+    }
+
     /** Validates and records the incident; {@link fr.rempart.platform.validation.InvalidInputException} before anything is written. */
     public Incident declare(IncidentForm form, Actor actor, Locale locale) {
         validator.check(form, locale);

@@ -70,6 +70,17 @@ public class NoticeQueue {
 
     private ScheduledFuture<?> task;
 
+    /** A queue for an operator command running without the server: it queues; the service renders and sends. */
+    public static NoticeQueue standalone(Jdbc jdbc, Settings settings, MemberRepository members) {
+        NoticeQueue queue = new NoticeQueue();
+        queue.jdbc = jdbc;
+        queue.settings = settings;
+        queue.members = members;
+        queue.codes = new MessageCodes();
+        queue.codes.jdbc = jdbc;
+        return queue;
+    }
+
     /**
      * Queues the breach notice of each member, in the caller's transaction: an e-mail when an address
      * is on file, a letter when a postal address is (all of them, or only those without e-mail, per

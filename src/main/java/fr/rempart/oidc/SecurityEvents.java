@@ -41,7 +41,25 @@ public class SecurityEvents {
     @Inject
     Jdbc jdbc;
 
-    void on(@Observes AccountEvent event) {
+    /**
+     * The same reactions for an operator command that changes accounts without the server (the
+     * breach-list import): grants revoked and events written to the outbox, which the service delivers.
+     */
+    public static SecurityEvents standalone(fr.rempart.platform.db.Database database, Jdbc jdbc, fr.rempart.platform.config.Settings settings,
+                                            fr.rempart.platform.crypto.KeyRing keyRing, fr.rempart.audit.AuditTrail audit) {
+        SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, audit);
+        keys.refresh();
+        SecurityEvents events = new SecurityEvents();
+        events.grants = new Grants();
+        events.grants.jdbc = jdbc;
+        events.tokens = new Tokens(settings, keys);
+        events.clients = new ClientRegistry(jdbc, settings, audit, database);
+        events.clients.reload();
+        events.jdbc = jdbc;
+        return events;
+    }
+
+    public void on(@Observes AccountEvent event) {
         String subject = event.member().value().toString();
         Instant now = Instant.now();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -77,7 +95,7 @@ public class SecurityEvents {
      * sessions) in one statement, and each receiver that knows one of them gets a
      * {@code credential-compromise} event — one query for the batch, not one per member.
      */
-    void on(@Observes AccountsCompromised compromised) {
+    public void on(@Observes AccountsCompromised compromised) {
         if (compromised.members().isEmpty()) {
             return;
         }

@@ -25,11 +25,6 @@ public interface SecondFactor {
 
     boolean enrolled(MemberId member);
 
-    /** Those of these members who have a second factor enrolled (an incident's hardening asks for a batch at once). */
-    default java.util.Set<MemberId> enrolledAmong(java.util.Collection<MemberId> members) {
-        return members.stream().filter(this::enrolled).collect(java.util.stream.Collectors.toSet());
-    }
-
     Summary summary(MemberId member);
 
     /** Verifies a code typed by the member: a current TOTP code, or one of their recovery codes. */

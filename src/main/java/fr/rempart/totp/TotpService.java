@@ -130,16 +130,6 @@ public class TotpService implements SecondFactor {
     }
 
     @Override
-    public java.util.Set<MemberId> enrolledAmong(java.util.Collection<MemberId> members) {
-        if (members.isEmpty()) {
-            return java.util.Set.of();
-        }
-        return new java.util.HashSet<>(jdbc.list("select member_id from totp_credential where confirmed = true and member_id in ("
-                        + fr.rempart.platform.db.Jdbc.marks(members.size()) + ")", r -> new MemberId(r.getObject(1, java.util.UUID.class)),
-                members.stream().map(MemberId::value).toArray()));
-    }
-
-    @Override
     public Result verify(Member member, String typed, ClientInfo client) {
         Optional<Credential> found = credential(member.id()).filter(Credential::confirmed);
         if (found.isEmpty()) {

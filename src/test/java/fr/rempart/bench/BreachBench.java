@@ -350,9 +350,11 @@ public final class BreachBench {
         }
         Thread.sleep(1500);
         long flags = count("select count(*) from member_flag where incident = '" + incident + "'");
+        long emails = count("select count(*) from notice where channel = 'EMAIL' and incident = '" + incident + "'");
+        long letters = count("select count(*) from notice where channel = 'LETTER' and incident = '" + incident + "'");
         long outboxAfter = count("select count(*) from outbox_message");
-        say(String.format("Checked in the database afterwards: %,d member_flag rows for %s; %,d outbox messages added.", flags, incident,
-                outboxAfter - outboxBefore));
+        say(String.format("Checked in the database afterwards: %,d member_flag rows for %s; notices queued: %,d e-mails, %,d letters "
+                + "(rendered in the background: %,d outbox messages so far).", flags, incident, emails, letters, outboxAfter - outboxBefore));
 
         double[] live = liveAfterGc(gc);
         if (job != null) {

@@ -113,6 +113,27 @@ public final class RempartServer {
         }
     }
 
+    /**
+     * Runs an operator command (a main class of the WAR, as {@code deploy/rempart} does) with the
+     * server's configuration: same database, data directory and master key. Returns its exit status
+     * and output.
+     */
+    public java.util.Map.Entry<Integer, String> command(String mainClass, String... args) throws IOException, InterruptedException {
+        Path war = Path.of(System.getProperty("rempart.it.war", "target/ROOT.war")).toAbsolutePath().getParent();
+        java.util.List<String> line = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", war.resolve("ROOT/WEB-INF/classes") + java.io.File.pathSeparator + war.resolve("ROOT/WEB-INF/lib/*")
+                        + java.io.File.pathSeparator + war.resolve("command-lib/*"), mainClass));
+        line.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.environment().putAll(environment());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return java.util.Map.entry(process.exitValue(), output);
+    }
+
     /** The server's data directory (its outbox of .eml files when no SMTP server is set). */
     public Path dataDir() {
         return work.resolve("data");
