@@ -4,7 +4,6 @@ import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.NirProtector;
-import fr.rempart.member.SecurityTimeline;
 import fr.rempart.notify.NoticeQueue;
 import fr.rempart.oidc.SecurityEvents;
 import fr.rempart.platform.cli.DirectEvent;
@@ -111,7 +110,6 @@ public final class BreachImport {
         jobs.nirs = new NirProtector(keyRing);
         jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to(securityEvents::on));
         jobs.enrolments = new TotpEnrolments(jdbc);
-        jobs.timeline = new SecurityTimeline(jdbc);
         jobs.audit = audit;
         jobs.compromised = DirectEvent.to(securityEvents::on);
         jobs.notices = NoticeQueue.standalone(jdbc, settings, jobs.members);

@@ -7,7 +7,6 @@ import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.NirProtector;
 import fr.rempart.member.RequiredAction;
-import fr.rempart.member.SecurityTimeline;
 import fr.rempart.notify.NoticeQueue;
 import fr.rempart.platform.Startup;
 import fr.rempart.platform.config.Settings;
@@ -21,7 +20,6 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.io.BufferedInputStream;
@@ -87,8 +85,6 @@ public class BreachJobs {
     SessionStore sessions;
     @Inject
     TotpEnrolments enrolments;
-    @Inject
-    SecurityTimeline timeline;
     @Inject
     AuditTrail audit;
     @Inject
@@ -357,14 +353,11 @@ public class BreachJobs {
         if (fresh.isEmpty()) {
             return fresh;
         }
-        Object[] parameters = new Object[fresh.size() + 1];
-        parameters[0] = job;
-        System.arraycopy(fresh.keySet().toArray(), 0, parameters, 1, fresh.size());
-        List<String> seen = jdbc.list("select nir_index from breach_seen where job_id = ? and nir_index in (" + Jdbc.marks(fresh.size()) + ")",
-                r -> r.getString(1), parameters);
+        List<String> seen = jdbc.list("select nir_index from breach_seen where job_id = ? and nir_index = any(?)", r -> r.getString(1), job,
+                Jdbc.array("varchar", fresh.keySet()));
         counts.duplicates += seen.size();
         seen.forEach(fresh::remove);
-        jdbc.batch("insert into breach_seen (job_id, nir_index) values (?, ?)", fresh.keySet().stream().map(i -> new Object[]{job, i}).toList());
+        jdbc.update("insert into breach_seen (job_id, nir_index) select ?, t.i from unnest(?) as t(i)", job, Jdbc.array("varchar", fresh.keySet()));
         return fresh;
     }
 
@@ -402,7 +395,6 @@ public class BreachJobs {
             sessions.revokeAll(flagged, "incident");
         }
         compromised.fire(new AccountsCompromised(incident.id(), flagged, policy.revokeSessions()));
-        timeline.recordAll(flagged, "breach.flagged", incident.id());
         Instant now = Instant.now();
         int notified = notices.queueBreach(incident.id(), contacts.stream()
                 .map(m -> new NoticeQueue.Recipient(m.id(), m.email(), m.postal())).toList(), now);

@@ -49,7 +49,29 @@ public class Campaign {
                 counts, members.countAtRisk(incident), daily);
     }
 
-    public List<Member> atRisk(String incident, String afterNumber, int limit) {
-        return members.atRisk(incident, afterNumber, limit);
+    /**
+     * Members still at risk as CSV, for outreach (member number, names, contact, what is pending —
+     * never the NIR), a page of 5,000 at a time: the API's export and the campaign page's link.
+     */
+    public void writeAtRisk(String incident, java.io.OutputStream out) throws java.io.IOException {
+        java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+        writer.write("member_number;nom;prenom;courriel;telephone;a_faire\n");
+        String after = "";
+        List<Member> page;
+        do {
+            page = members.atRisk(incident, after, 5_000);
+            for (Member m : page) {
+                writer.write(String.join(";", m.number().value(), cell(m.lastName().value()), cell(m.firstName().value()),
+                        m.email() == null ? "" : m.email().value(), m.phone() == null ? "" : m.phone().e164(),
+                        m.requiredActions().stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(" "))) + "\n");
+                after = m.number().value();
+            }
+        } while (page.size() == 5_000);
+        writer.flush();
+    }
+
+    /** A name inside a CSV cell: the separator and line breaks cannot occur in a valid name, a leading formula sign is neutralised. */
+    private static String cell(String value) {
+        return value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@") ? "'" + value : value;
     }
 }

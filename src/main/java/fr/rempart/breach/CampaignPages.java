@@ -65,13 +65,9 @@ public class CampaignPages {
 
     @GET
     public Response page(@PathParam("id") String id) {
-        Optional<StaffPrincipal> who = staff.current(headers, request);
-        if (who.isEmpty()) {
-            return Response.seeOther(URI.create(staff.signInPath()))
-                    .cookie(ReturnPath.set("/staff/incidents/" + id + "/campaign", ClientInfo.of(request, settings).secure())).build();
-        }
-        if (!who.get().groups().contains("security-admin")) {
-            throw new ProblemException(403, "campaign.forbidden");
+        Optional<Response> signIn = signInFirst("/staff/incidents/" + id + "/campaign");
+        if (signIn.isPresent()) {
+            return signIn.get();
         }
         Incident incident = incidents.find(id).orElseThrow(NotFoundException::new);
         Campaign.View view = campaign.of(id);
@@ -81,6 +77,7 @@ public class CampaignPages {
         model.put("incidentId", incident.id());
         model.put("flagged", view.flagged());
         model.put("notifiedEmail", view.notifiedByEmail());
+        model.put("notifiedLetter", view.notifiedByLetter());
         model.put("passwordReset", view.facts().getOrDefault("passwordReset", 0L));
         model.put("totpEnrolled", view.facts().getOrDefault("totpEnrolled", 0L));
         model.put("signedInSince", view.facts().getOrDefault("signedInSince", 0L));
@@ -91,6 +88,33 @@ public class CampaignPages {
         model.put("chartWidth", WIDTH);
         model.put("chartHeight", HEIGHT);
         return Response.ok(pages.render("campaign", locale, model)).header("Cache-Control", "no-store").build();
+    }
+
+    /** The members still at risk as CSV, the same export as the API's, for the administrator on this page. */
+    @GET
+    @Path("at-risk.csv")
+    @Produces("text/csv;charset=UTF-8")
+    public Response atRisk(@PathParam("id") String id) {
+        Optional<Response> signIn = signInFirst("/staff/incidents/" + id + "/campaign");
+        if (signIn.isPresent()) {
+            return signIn.get();
+        }
+        incidents.find(id).orElseThrow(NotFoundException::new);
+        return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> campaign.writeAtRisk(id, out))
+                .header("Content-Disposition", "attachment; filename=\"" + id + "-at-risk.csv\"").header("Cache-Control", "no-store").build();
+    }
+
+    /** A redirect to the staff sign-in (coming back here after), or a 403 for staff who are not security administrators. */
+    private Optional<Response> signInFirst(String back) {
+        Optional<StaffPrincipal> who = staff.current(headers, request);
+        if (who.isEmpty()) {
+            return Optional.of(Response.seeOther(URI.create(staff.signInPath()))
+                    .cookie(ReturnPath.set(back, ClientInfo.of(request, settings).secure())).build());
+        }
+        if (!who.get().groups().contains("security-admin")) {
+            throw new ProblemException(403, "campaign.forbidden");
+        }
+        return Optional.empty();
     }
 
     private static List<Map<String, Object>> legend(Locale locale) {

@@ -127,28 +127,8 @@ public class IncidentResource {
     @Allowed("security-admin")
     public Response atRisk(@PathParam("id") String id) {
         incidents.find(id).orElseThrow(NotFoundException::new);
-        jakarta.ws.rs.core.StreamingOutput csv = out -> {
-            java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
-            writer.write("member_number;nom;prenom;courriel;telephone;a_faire\n");
-            String after = "";
-            java.util.List<fr.rempart.member.Member> page;
-            do {
-                page = campaign.atRisk(id, after, 5_000);
-                for (fr.rempart.member.Member m : page) {
-                    writer.write(String.join(";", m.number().value(), csv(m.lastName().value()), csv(m.firstName().value()),
-                            m.email() == null ? "" : m.email().value(), m.phone() == null ? "" : m.phone().e164(),
-                            m.requiredActions().stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(" "))) + "\n");
-                    after = m.number().value();
-                }
-            } while (page.size() == 5_000);
-            writer.flush();
-        };
+        jakarta.ws.rs.core.StreamingOutput csv = out -> campaign.writeAtRisk(id, out);
         return Response.ok(csv).header("Content-Disposition", "attachment; filename=\"" + id + "-at-risk.csv\"").build();
-    }
-
-    /** A name inside a CSV cell: the separator and line breaks cannot occur in a valid name, a leading formula sign is neutralised. */
-    private static String csv(String value) {
-        return value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@") ? "'" + value : value;
     }
 
     static JsonObject view(Incident incident) {

@@ -47,8 +47,7 @@ public class MemberRepository {
         if (ids.isEmpty()) {
             return java.util.Map.of();
         }
-        return jdbc.list("select " + COLUMNS + " from member where id in (" + Jdbc.marks(ids.size()) + ")", MemberRepository::member,
-                ids.stream().map(MemberId::value).toArray()).stream().collect(java.util.stream.Collectors.toMap(Member::id, m -> m));
+        return jdbc.list("select " + COLUMNS + " from member where id = any(?)", MemberRepository::member, uuids(ids)).stream().collect(java.util.stream.Collectors.toMap(Member::id, m -> m));
     }
 
     public Optional<Member> byNumber(MemberNumber number) {
@@ -71,10 +70,9 @@ public class MemberRepository {
         if (indexes.isEmpty()) {
             return List.of();
         }
-        String marks = String.join(", ", java.util.Collections.nCopies(indexes.size(), "?"));
-        return jdbc.list("select id, member_number, nir_index, last_name_key, birth_date from member where nir_index in (" + marks + ")",
-                r -> new Identity(new MemberId(r.getObject(1, java.util.UUID.class)), r.getString(2), r.getString(3), r.getString(4),
-                        r.getDate(5).toLocalDate()), indexes.toArray());
+        return jdbc.list("select id, member_number, nir_index, last_name_key, birth_date from member where nir_index = any(?)",
+                r -> new Identity(new MemberId(r.getObject(1, UUID.class)), r.getString(2), r.getString(3), r.getString(4),
+                        r.getDate(5).toLocalDate()), Jdbc.array("varchar", indexes));
     }
 
     /** Flagged by the incident and still at risk: a password change or a second factor still pending. */
@@ -104,11 +102,13 @@ public class MemberRepository {
         if (ids.isEmpty()) {
             return List.of();
         }
-        Set<MemberId> already = new java.util.HashSet<>(jdbc.list("select member_id from member_flag where incident = ? and member_id in ("
-                + Jdbc.marks(ids.size()) + ")", r -> new MemberId(r.getObject(1, UUID.class)), concat(incident, ids)));
+        Set<MemberId> already = new java.util.HashSet<>(jdbc.list("select member_id from member_flag where incident = ? and member_id = any(?)",
+                r -> new MemberId(r.getObject(1, UUID.class)), incident, uuids(ids)));
         List<MemberId> fresh = ids.stream().distinct().filter(id -> !already.contains(id)).toList();
-        jdbc.batch("insert into member_flag (member_id, incident, flagged_at, job_id) values (?, ?, ?, ?)",
-                fresh.stream().map(id -> new Object[]{id.value(), incident, at, job}).toList());
+        if (!fresh.isEmpty()) {
+            jdbc.update("insert into member_flag (member_id, incident, flagged_at, job_id) select t.m, ?, ?, ? from unnest(?) as t(m)", incident, at,
+                    job, uuids(fresh));
+        }
         return fresh;
     }
 
@@ -120,11 +120,10 @@ public class MemberRepository {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return jdbc.list("select id, member_number, required_actions, email, address_line1, postcode, city, language from member where id in ("
-                        + Jdbc.marks(ids.size()) + ")", r -> new Contact(new MemberId(r.getObject(1, UUID.class)), r.getString(2),
+        return jdbc.list("select id, member_number, required_actions, email, address_line1, postcode, city, language from member "
+                        + "where id = any(?)", r -> new Contact(new MemberId(r.getObject(1, UUID.class)), r.getString(2),
                         RequiredAction.parse(r.getString(3)), r.getString(4) != null,
-                        r.getString(5) != null && r.getString(6) != null && r.getString(7) != null, r.getString(8)),
-                ids.stream().map(MemberId::value).toArray());
+                        r.getString(5) != null && r.getString(6) != null && r.getString(7) != null, r.getString(8)), uuids(ids));
     }
 
     /** Sets each member's required actions: one update per distinct set, so a batch of members costs a statement or two. */
@@ -132,16 +131,12 @@ public class MemberRepository {
         Instant now = Instant.now();
         actions.entrySet().stream().collect(java.util.stream.Collectors.groupingBy(e -> RequiredAction.format(e.getValue()),
                 java.util.stream.Collectors.mapping(java.util.Map.Entry::getKey, java.util.stream.Collectors.toList()))).forEach((value, ids) ->
-                jdbc.update("update member set required_actions = ?, updated_at = ? where id in (" + Jdbc.marks(ids.size()) + ")",
-                        concat(value, now, ids)));
+                jdbc.update("update member set required_actions = ?, updated_at = ? where id = any(?)", value, now, uuids(ids)));
     }
 
-    private static Object[] concat(Object first, java.util.Collection<MemberId> ids) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), ids.stream().map(MemberId::value)).toArray();
-    }
-
-    private static Object[] concat(Object first, Object second, java.util.Collection<MemberId> ids) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first, second), ids.stream().map(MemberId::value)).toArray();
+    /** Member ids as one array parameter ({@code id = any(?)}). */
+    public static Jdbc.SqlArray uuids(java.util.Collection<MemberId> ids) {
+        return Jdbc.array("uuid", ids.stream().map(MemberId::value).toList());
     }
 
     public Optional<byte[]> sealedNir(MemberId id) {
@@ -154,8 +149,7 @@ public class MemberRepository {
         if (numbers.isEmpty()) {
             return ids;
         }
-        String marks = String.join(",", java.util.Collections.nCopies(numbers.size(), "?"));
-        try (var s = Jdbc.prepare(c, "select member_number, id from member where member_number in (" + marks + ")", numbers.toArray())) {
+        try (var s = Jdbc.prepare(c, "select member_number, id from member where member_number = any(?)", Jdbc.array("varchar", numbers))) {
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     ids.put(r.getString(1), new MemberId(r.getObject(2, UUID.class)));

@@ -29,16 +29,15 @@ public class SecurityTimeline {
                 member.value(), Instant.now(), type, ip, detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500));
     }
 
-    /** The same entry for many members at once (an incident's hardening): one batch of inserts. */
-    public void recordAll(java.util.Collection<MemberId> members, String type, String detail) {
-        Instant now = Instant.now();
-        jdbc.batch("insert into member_event (member_id, at, type, ip, detail) values (?, ?, ?, null, ?)",
-                members.stream().map(m -> new Object[]{m.value(), now, type, detail}).toList());
-    }
-
+    /**
+     * The member's latest events, newest first. An incident's flag is an event too, read from
+     * {@code member_flag} ({@code breach.flagged}, the incident as detail): flagging half a million
+     * members writes their flags, not the same fact a second time.
+     */
     public List<Event> recent(MemberId member, int limit) {
-        return jdbc.list("select at, type, ip, detail from member_event where member_id = ? order by at desc, id desc fetch first "
-                        + Math.max(1, Math.min(limit, 500)) + " rows only",
-                r -> new Event(Jdbc.instant(r, "at"), r.getString("type"), r.getString("ip"), r.getString("detail")), member.value());
+        return jdbc.list("select at, type, ip, detail from (select at, type, ip, detail, id from member_event where member_id = ? "
+                        + "union all select flagged_at, 'breach.flagged', null, incident, 0 from member_flag where member_id = ?) e "
+                        + "order by at desc, id desc fetch first " + Math.max(1, Math.min(limit, 500)) + " rows only",
+                r -> new Event(Jdbc.instant(r, "at"), r.getString("type"), r.getString("ip"), r.getString("detail")), member.value(), member.value());
     }
 }

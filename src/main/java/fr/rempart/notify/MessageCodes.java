@@ -39,7 +39,7 @@ public class MessageCodes {
     /** A new code for a message sent now; stored in the caller's transaction (the notice and its code go together). */
     public String issue(String channel, String purpose, Instant at) {
         String code = next();
-        issued(java.util.Map.of(code, channel), purpose, at);
+        issued(java.util.List.of(code), java.util.List.of(channel), purpose, at);
         return code;
     }
 
@@ -53,10 +53,10 @@ public class MessageCodes {
         return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
     }
 
-    /** Stores codes (code → channel) with their purpose and time, in one batch in the caller's transaction. */
-    public void issued(java.util.Map<String, String> channels, String purpose, Instant at) {
-        jdbc.batch("insert into sent_message (code_hash, channel, purpose, sent_at) values (?, ?, ?, ?)", channels.entrySet().stream()
-                .map(e -> new Object[]{Secrets.sha256Hex(e.getKey().replace("-", "")), e.getValue(), purpose, at}).toList());
+    /** Stores codes (each with its channel) with their purpose and time, in one statement in the caller's transaction. */
+    public void issued(java.util.List<String> codes, java.util.List<String> channels, String purpose, Instant at) {
+        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) select t.h, t.c, ?, ? from unnest(?, ?) as t(h, c)", purpose, at,
+                Jdbc.array("varchar", codes.stream().map(code -> Secrets.sha256Hex(code.replace("-", ""))).toList()), Jdbc.array("varchar", channels));
     }
 
     /** Spaces, dashes and case do not matter; the check character catches a mistyped character. */

@@ -69,6 +69,8 @@ public class NoticeQueue {
     ManagedScheduledExecutorService scheduler;
 
     private ScheduledFuture<?> task;
+    /** When this node last queued notices: rendering waits for a running import to pause (see {@link #renderDue}). */
+    private volatile Instant lastQueued = Instant.EPOCH;
 
     /** A queue for an operator command running without the server: it queues; the service renders and sends. */
     public static NoticeQueue standalone(Jdbc jdbc, Settings settings, MemberRepository members) {
@@ -89,30 +91,31 @@ public class NoticeQueue {
      */
     public int queueBreach(String incident, Collection<Recipient> recipients, Instant at) {
         String letterPolicy = settings.noticeLetters();
-        List<Object[]> rows = new ArrayList<>();
-        Map<String, String> channels = new HashMap<>();
+        List<java.util.UUID> members = new ArrayList<>();
+        List<String> channels = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
         int notified = 0;
         for (Recipient recipient : recipients) {
             boolean letter = recipient.postal() && (letterPolicy.equals("all") || letterPolicy.equals("without-email") && !recipient.email());
-            if (recipient.email()) {
-                rows.add(row(recipient, incident, "EMAIL", at, channels));
-            }
-            if (letter) {
-                rows.add(row(recipient, incident, "LETTER", at, channels));
+            for (String channel : recipient.email() && letter ? List.of("EMAIL", "LETTER") : recipient.email() ? List.of("EMAIL")
+                    : letter ? List.of("LETTER") : List.<String>of()) {
+                members.add(recipient.member().value());
+                channels.add(channel);
+                codes.add(MessageCodes.next());
             }
             if (recipient.email() || letter) {
                 notified++;
             }
         }
-        jdbc.batch("insert into notice (member_id, purpose, incident, channel, code, created_at) values (?, ?, ?, ?, ?, ?)", rows);
-        codes.issued(channels, BREACH, at);
+        lastQueued = Instant.now();
+        if (!members.isEmpty()) {
+            // One statement for the batch (arrays unnested by the database), not one row at a time.
+            jdbc.update("insert into notice (member_id, purpose, incident, channel, code, created_at) select t.m, ?, ?, t.c, t.d, ? "
+                    + "from unnest(?, ?, ?) as t(m, c, d)", BREACH, incident, at, Jdbc.array("uuid", members), Jdbc.array("varchar", channels),
+                    Jdbc.array("varchar", codes));
+            this.codes.issued(codes, channels, BREACH, at);
+        }
         return notified;
-    }
-
-    private static Object[] row(Recipient recipient, String incident, String channel, Instant at, Map<String, String> channels) {
-        String code = MessageCodes.next();
-        channels.put(code, channel);
-        return new Object[]{recipient.member().value(), BREACH, incident, channel, code, at};
     }
 
     /** Notices of the incident rendered for their channel: e-mails handed to the outbox, letters printed in a batch. */
@@ -125,8 +128,15 @@ public class NoticeQueue {
         task = scheduler.scheduleWithFixedDelay(this::renderDue, 3, 3, TimeUnit.SECONDS);
     }
 
-    /** Renders what is queued: e-mails until none is left, then the letter batches that are due. */
+    /**
+     * Renders what is queued: e-mails until none is left, then the letter batches that are due. While
+     * an import on this node is still queueing (the last batch less than two seconds ago) it waits:
+     * the accounts are protected first, and the import does not share the database with rendering.
+     */
     void renderDue() {
+        if (lastQueued.isAfter(Instant.now().minusSeconds(2))) {
+            return;
+        }
         try {
             while (renderEmails() == RENDER_BATCH) {
                 Thread.onSpinWait();
@@ -168,14 +178,8 @@ public class NoticeQueue {
         if (due.isEmpty()) {
             return due;
         }
-        Object[] parameters = new Object[due.size() + 2];
-        parameters[0] = Instant.now();
-        parameters[1] = batch;
-        for (int i = 0; i < due.size(); i++) {
-            parameters[i + 2] = due.get(i).id();
-        }
-        if (jdbc.update("update notice set done_at = ?, batch_id = ?, code = null where done_at is null and id in (" + Jdbc.marks(due.size()) + ")",
-                parameters) != due.size()) {
+        if (jdbc.update("update notice set done_at = ?, batch_id = ?, code = null where done_at is null and id = any(?)", Instant.now(), batch,
+                Jdbc.array("bigint", due.stream().map(Queued::id).toList())) != due.size()) {
             throw new IllegalStateException("Another node is rendering the same notices; this round gives way");
         }
         return due;

@@ -99,21 +99,16 @@ public class SecurityEvents {
         if (compromised.members().isEmpty()) {
             return;
         }
-        Object[] subjects = compromised.members().stream().map(m -> m.value().toString()).toArray();
-        String in = " in (" + Jdbc.marks(subjects.length) + ")";
+        Jdbc.SqlArray subjects = Jdbc.array("varchar", compromised.members().stream().map(m -> m.value().toString()).toList());
         Instant now = Instant.now();
         if (compromised.sessionsRevoked()) {
-            Object[] parameters = new Object[subjects.length + 2];
-            parameters[0] = now;
-            parameters[1] = "incident";
-            System.arraycopy(subjects, 0, parameters, 2, subjects.length);
-            jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where revoked_at is null and subject" + in, parameters);
+            jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where revoked_at is null and subject = any(?)", now, "incident", subjects);
         }
         if (clients.eventReceivers().isEmpty()) {
             return;
         }
         Map<String, Set<String>> entitled = new LinkedHashMap<>();
-        jdbc.list("select distinct subject, client_id from oidc_grant where subject" + in, r -> Map.entry(r.getString(1), r.getString(2)), subjects)
+        jdbc.list("select distinct subject, client_id from oidc_grant where subject = any(?)", r -> Map.entry(r.getString(1), r.getString(2)), subjects)
                 .forEach(e -> entitled.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(e.getValue()));
         entitled.forEach((subject, clientIds) -> {
             Map<String, Object> body = new LinkedHashMap<>();

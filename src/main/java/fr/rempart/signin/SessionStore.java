@@ -171,16 +171,16 @@ public class SessionStore {
         if (members.isEmpty()) {
             return 0;
         }
-        Object[] ids = members.stream().map(MemberId::value).toArray();
+        Jdbc.SqlArray ids = fr.rempart.member.MemberRepository.uuids(members);
         return jdbc.transaction(c -> {
             Map<MemberId, Set<String>> open = new java.util.HashMap<>();
-            jdbc.list("select member_id, sid from web_session where member_id in (" + Jdbc.marks(ids.length) + ")",
+            jdbc.list("select member_id, sid from web_session where member_id = any(?)",
                     r -> Map.entry(new MemberId(r.getObject(1, UUID.class)), r.getString(2)), ids)
                     .forEach(e -> open.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue()));
             if (open.isEmpty()) {
                 return 0;
             }
-            int ended = jdbc.update("delete from web_session where member_id in (" + Jdbc.marks(ids.length) + ")", ids);
+            int ended = jdbc.update("delete from web_session where member_id = any(?)", ids);
             open.forEach((member, sids) -> events.fire(new AccountEvent.SessionsRevoked(member, sids, null, true, reason)));
             return ended;
         });

@@ -28,7 +28,7 @@ public class TotpEnrolments {
         if (members.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(jdbc.list("select member_id from totp_credential where confirmed = true and member_id in ("
-                + Jdbc.marks(members.size()) + ")", r -> new MemberId(r.getObject(1, UUID.class)), members.stream().map(MemberId::value).toArray()));
+        return new HashSet<>(jdbc.list("select member_id from totp_credential where confirmed = true and member_id = any(?)",
+                r -> new MemberId(r.getObject(1, UUID.class)), fr.rempart.member.MemberRepository.uuids(members)));
     }
 }

@@ -182,6 +182,10 @@ class BreachListIT {
         String campaignPage = staff.get("/staff/incidents/" + incident + "/campaign").body();
         assertThat(campaignPage).contains("id=\"flagged\">2<").contains("id=\"at-risk\">2<").contains("<svg role=\"img\"")
                 .contains("<table id=\"campaign-days\"").doesNotContain(nirA);
+        assertThat(campaignPage).contains("id=\"notified-letter\">2<").contains("id=\"at-risk-export\"");
+        HttpResponse<String> export = staff.get("/staff/incidents/" + incident + "/campaign/at-risk.csv");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.body()).startsWith("member_number;").contains(a + ";").doesNotContain(nirA);
         assertThat(new FormClient(server).get("/staff/incidents/" + incident + "/campaign").headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/staff/signin"));
 

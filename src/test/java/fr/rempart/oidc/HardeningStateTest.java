@@ -59,6 +59,9 @@ class HardeningStateTest {
 
         assertThat(members.flagAll(List.of(id, id), "INC-20261123-ABCD", "JOB-1", Instant.now().minusSeconds(60))).containsExactly(id);
         assertThat(members.flagAll(List.of(id), "INC-20261123-ABCD", "JOB-2", Instant.now())).isEmpty(); // once per incident
+        // The flag is in the member's timeline (read from member_flag, not written twice).
+        assertThat(new fr.rempart.member.SecurityTimeline(db.jdbc).recent(id, 10)).extracting(e -> e.type() + " " + e.detail())
+                .containsExactly("breach.flagged INC-20261123-ABCD");
         members.setRequiredActions(id, EnumSet.of(RequiredAction.UPDATE_PASSWORD, RequiredAction.CONFIGURE_TOTP));
         assertThat(claim(id)).containsEntry("flagged", true).containsEntry("incidents", List.of("INC-20261123-ABCD"))
                 .containsEntry("password_reset_done", false).containsEntry("at_risk", true)

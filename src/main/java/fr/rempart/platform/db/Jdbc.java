@@ -112,9 +112,17 @@ public class Jdbc {
         });
     }
 
-    /** {@code "?, ?, ?"}: the markers of an {@code in (…)} list of {@code count} values (at least one). */
-    public static String marks(int count) {
-        return String.join(", ", java.util.Collections.nCopies(Math.max(1, count), "?"));
+    /**
+     * Many values as one SQL array parameter, for {@code column = any(?)}: one statement text
+     * whatever the count, so the database parses and plans it once, where an {@code in (?, ?, …)}
+     * list of thousands of markers is a new statement each time ({@code sqlType}: {@code uuid},
+     * {@code varchar}, {@code bigint}).
+     */
+    public record SqlArray(String sqlType, Object[] values) {
+    }
+
+    public static SqlArray array(String sqlType, java.util.Collection<?> values) {
+        return new SqlArray(sqlType, values.toArray());
     }
 
     public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... parameters) {
@@ -143,6 +151,8 @@ public class Jdbc {
             Object p = parameters[i];
             if (p instanceof Instant instant) {
                 statement.setObject(i + 1, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            } else if (p instanceof SqlArray array) {
+                statement.setArray(i + 1, statement.getConnection().createArrayOf(array.sqlType(), array.values()));
             } else if (p instanceof Enum<?> e) {
                 statement.setString(i + 1, e.name());
             } else {
