@@ -101,7 +101,7 @@ public class BreachJobs {
      */
     public String start(String incidentId, InputStream body, boolean dryRun, Actor actor) {
         String id = create(incidentId, body, dryRun, actor);
-        executor.submit(() -> run(id));
+        executor.submit(() -> runGuarded(id));
         return id;
     }
 
@@ -164,7 +164,7 @@ public class BreachJobs {
     void resume(@Observes Startup.Ready ready) {
         for (String id : jdbc.list("select id from breach_job where status = 'RUNNING'", r -> r.getString(1))) {
             LOG.info(() -> "Resuming breach-list job " + id);
-            executor.submit(() -> run(id));
+            executor.submit(() -> runGuarded(id));
         }
     }
 
@@ -222,7 +222,14 @@ public class BreachJobs {
         } while (page.size() == REPORT_PAGE);
     }
 
-    /** Reads the job's file from its start; what an earlier, interrupted run did is counted again, never done again. */
+    /**
+     * Reads the job's file from its start; what an earlier, interrupted run did is counted again,
+     * never done again. This thread reads and validates the rows and deals them to
+     * {@code rempart.breach.workers} workers by NIR blind index, each with its own database
+     * connection: a NIR — and so each member it names — always goes to the same worker, so batches
+     * in parallel never meet (duplicates, flags), and the database's work spreads over the cores.
+     * Each worker's queue holds one batch: memory stays flat whatever the list.
+     */
     void run(String id) {
         Optional<Job> found = find(id);
         if (found.isEmpty() || !"RUNNING".equals(found.get().status())) {
@@ -239,37 +246,141 @@ public class BreachJobs {
                     + "review = 0, flagged = 0, already_flagged = 0, notified = 0 where id = ?", id);
             return null;
         });
-        Counts counts = new Counts();
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < settings.breachWorkers(); i++) {
+            workers.add(new Worker(job, incident));
+        }
+        // Plain threads: the workers need no container context (their own connections, application-scoped beans), and a
+        // managed factory may refuse threads while the application is still starting — when interrupted jobs resume.
+        for (int i = 0; i < workers.size(); i++) {
+            Thread thread = new Thread(workers.get(i), "breach-" + id + "-" + i);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        long bytesRead = -1;
+        String error = null;
         try (CountingStream in = new CountingStream(Files.newInputStream(file))) {
-            List<BreachListReader.Entry> batch = new ArrayList<>(BATCH);
+            List<List<Row>> pending = new ArrayList<>();
+            workers.forEach(w -> pending.add(new ArrayList<>(BATCH)));
             List<BreachListReader.Reject> rejects = new ArrayList<>();
             BreachListReader.Summary summary = new BreachListReader(Clock.systemDefaultZone()).read(in, new BreachListReader.Rows() {
                 @Override
                 public void accepted(BreachListReader.Entry entry) {
-                    counts.read++;
-                    batch.add(entry);
-                    if (batch.size() >= BATCH) {
-                        process(job, incident, batch, rejects, counts, in.count());
+                    String index = nirs.index(entry.nir());
+                    int w = Math.floorMod(index.hashCode(), workers.size());
+                    pending.get(w).add(new Row(index, entry));
+                    if (pending.get(w).size() >= BATCH) {
+                        workers.get(w).hand(new Batch(List.copyOf(pending.get(w)), List.of(), in.count()));
+                        pending.get(w).clear();
                     }
                 }
 
                 @Override
                 public void rejected(BreachListReader.Reject reject) {
-                    counts.read++;
                     rejects.add(reject);
-                    counts.invalid++;
                     if (rejects.size() >= BATCH) {
-                        process(job, incident, batch, rejects, counts, in.count());
+                        workers.get(0).hand(new Batch(List.of(), List.copyOf(rejects), in.count()));
+                        rejects.clear();
                     }
                 }
             });
-            process(job, incident, batch, rejects, counts, in.count());
-            String error = summary.stoppedAtLine() == null ? null : "stopped at line " + summary.stoppedAtLine() + ": a record over 64 KiB or a broken quote";
-            finish(id, error == null ? "DONE" : "FAILED", counts, in.count(), error);
-            delete(file);
+            for (int w = 0; w < workers.size(); w++) {
+                workers.get(w).hand(new Batch(List.copyOf(pending.get(w)), w == 0 ? List.copyOf(rejects) : List.of(), in.count()));
+            }
+            bytesRead = in.count();
+            if (summary.stoppedAtLine() != null) {
+                error = "stopped at line " + summary.stoppedAtLine() + ": a record over 64 KiB or a broken quote";
+            }
         } catch (RuntimeException | IOException e) {
             LOG.log(Level.WARNING, "Breach-list job " + id + " failed", e);
-            finish(id, "FAILED", counts, -1, e.getClass().getSimpleName() + ": " + e.getMessage());
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            workers.forEach(Worker::finish);
+        }
+        Counts counts = new Counts();
+        for (Worker worker : workers) {
+            counts.add(worker.counts);
+            if (error == null && worker.failure != null) {
+                error = worker.failure.getClass().getSimpleName() + ": " + worker.failure.getMessage();
+            }
+        }
+        finish(id, error == null ? "DONE" : "FAILED", counts, bytesRead, error);
+        if (error == null) {
+            delete(file);
+        }
+    }
+
+    /** {@link #run}, and a job that cannot even start is marked FAILED with why, never left RUNNING in silence. */
+    private void runGuarded(String id) {
+        try {
+            run(id);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "Breach-list job " + id + " could not run", e);
+            finish(id, "FAILED", new Counts(), -1, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** A row on its way to a worker, with its NIR's blind index. */
+    private record Row(String index, BreachListReader.Entry entry) {
+    }
+
+    /** Rows (and rejected rows) for one transaction; {@code bytesRead}: where the reader was, for the progress. */
+    private record Batch(List<Row> rows, List<BreachListReader.Reject> rejects, long bytesRead) {
+        static final Batch END = new Batch(List.of(), List.of(), -1);
+    }
+
+    /** Processes the batches dealt to it, one transaction each, on its own thread and connection. */
+    private final class Worker implements Runnable {
+        private final java.util.concurrent.BlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final Job job;
+        private final Incident incident;
+        final Counts counts = new Counts();
+        volatile Throwable failure;
+
+        Worker(Job job, Incident incident) {
+            this.job = job;
+            this.incident = incident;
+        }
+
+        /** Gives the worker a batch, waiting while it is busy with the previous one; a failed worker stops the reading. */
+        void hand(Batch batch) {
+            try {
+                while (!queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failure != null) {
+                        throw new IllegalStateException("a worker failed", failure);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Tells the worker the list is read, and waits until it has committed its last batch. */
+        void finish() {
+            try {
+                while (failure == null && !queue.offer(Batch.END, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    Thread.onSpinWait();
+                }
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (Batch batch = queue.take(); batch != Batch.END; batch = queue.take()) {
+                    process(job, incident, batch, counts);
+                }
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "Breach-list job " + job.id() + ": a worker failed", e);
+                failure = e;
+            } finally {
+                done.countDown();
+            }
         }
     }
 
@@ -283,6 +394,18 @@ public class BreachJobs {
         long flagged;
         long alreadyFlagged;
         long notified;
+
+        void add(Counts other) {
+            read += other.read;
+            invalid += other.invalid;
+            duplicates += other.duplicates;
+            matched += other.matched;
+            unmatched += other.unmatched;
+            review += other.review;
+            flagged += other.flagged;
+            alreadyFlagged += other.alreadyFlagged;
+            notified += other.notified;
+        }
     }
 
     /**
@@ -290,12 +413,15 @@ public class BreachJobs {
      * kept, duplicates counted, members matched, then those newly flagged hardened and their notices
      * queued.
      */
-    private void process(Job job, Incident incident, List<BreachListReader.Entry> batch, List<BreachListReader.Reject> rejects, Counts counts,
-                         long bytesRead) {
+    private void process(Job job, Incident incident, Batch batch, Counts total) {
+        Counts counts = new Counts();
+        counts.read = batch.rows().size() + batch.rejects().size();
+        counts.invalid = batch.rejects().size();
+        List<BreachListReader.Reject> rejects = batch.rejects();
         jdbc.transaction(c -> {
             jdbc.batch("insert into breach_reject (job_id, line, code, col) values (?, ?, ?, ?)",
                     rejects.stream().map(r -> new Object[]{job.id(), r.line(), r.code(), r.column()}).toList());
-            Map<String, BreachListReader.Entry> fresh = firstSightings(job.id(), batch, counts);
+            Map<String, BreachListReader.Entry> fresh = firstSightings(job.id(), batch.rows(), counts);
             Map<String, List<MemberRepository.Identity>> byIndex = new HashMap<>();
             for (MemberRepository.Identity identity : members.identitiesByNirIndex(fresh.keySet())) {
                 byIndex.computeIfAbsent(identity.nirIndex(), k -> new ArrayList<>()).add(identity);
@@ -327,15 +453,18 @@ public class BreachJobs {
                 List<MemberId> flagged = members.flagAll(matched, incident.id(), job.id(), Instant.now());
                 counts.flagged += flagged.size();
                 counts.alreadyFlagged += matched.size() - flagged.size();
-                counts.notified += harden(flagged, incident, job.id(), batch.get(0).line(), batch.get(batch.size() - 1).line());
+                counts.notified += harden(flagged, incident, job.id(), batch.rows().get(0).entry().line(),
+                        batch.rows().get(batch.rows().size() - 1).entry().line());
             }
-            Jdbc.execute(c, "update breach_job set bytes_read = ?, rows_read = ?, invalid = ?, duplicates = ?, matched = ?, unmatched = ?, review = ?, "
-                            + "flagged = ?, already_flagged = ?, notified = ? where id = ?", bytesRead, counts.read, counts.invalid, counts.duplicates,
-                    counts.matched, counts.unmatched, counts.review, counts.flagged, counts.alreadyFlagged, counts.notified, job.id());
+            // Increments: the workers' batches commit in any order.
+            Jdbc.execute(c, "update breach_job set bytes_read = greatest(bytes_read, ?), rows_read = rows_read + ?, invalid = invalid + ?, "
+                            + "duplicates = duplicates + ?, matched = matched + ?, unmatched = unmatched + ?, review = review + ?, flagged = flagged + ?, "
+                            + "already_flagged = already_flagged + ?, notified = notified + ? where id = ?", batch.bytesRead(), counts.read,
+                    counts.invalid, counts.duplicates, counts.matched, counts.unmatched, counts.review, counts.flagged, counts.alreadyFlagged,
+                    counts.notified, job.id());
             return null;
         });
-        batch.clear();
-        rejects.clear();
+        total.add(counts);
     }
 
     /**
@@ -343,10 +472,10 @@ public class BreachJobs {
      * counted as duplicates. Earlier batches are remembered in {@code breach_seen}, not in memory,
      * so a list of any size costs the same memory.
      */
-    private Map<String, BreachListReader.Entry> firstSightings(String job, List<BreachListReader.Entry> batch, Counts counts) {
+    private Map<String, BreachListReader.Entry> firstSightings(String job, List<Row> batch, Counts counts) {
         Map<String, BreachListReader.Entry> fresh = new LinkedHashMap<>();
-        for (BreachListReader.Entry entry : batch) {
-            if (fresh.putIfAbsent(nirs.index(entry.nir()), entry) != null) {
+        for (Row row : batch) {
+            if (fresh.putIfAbsent(row.index(), row.entry()) != null) {
                 counts.duplicates++;
             }
         }
@@ -406,8 +535,8 @@ public class BreachJobs {
     }
 
     private void finish(String id, String status, Counts counts, long bytesRead, String error) {
-        jdbc.update("update breach_job set status = ?, rows_read = ?, bytes_read = case when ? >= 0 then ? else bytes_read end, error = ?, "
-                        + "finished_at = ? where id = ?", status, counts.read, bytesRead, bytesRead,
+        jdbc.update("update breach_job set status = ?, bytes_read = case when ? >= 0 then ? else bytes_read end, error = ?, "
+                        + "finished_at = ? where id = ?", status, bytesRead, bytesRead,
                 error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, Instant.now(), id);
         audit.record(Actor.SYSTEM, "breach-list.job-ended", id, status, "read=" + counts.read + " invalid=" + counts.invalid + " matched="
                 + counts.matched + " review=" + counts.review + " flagged=" + counts.flagged);

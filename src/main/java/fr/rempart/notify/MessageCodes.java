@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -31,23 +32,50 @@ public class MessageCodes {
     }
 
     static final String ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Unpredictable codes; a test may draw from a seeded generator to make two draws meet. */
+    java.util.random.RandomGenerator random = new SecureRandom();
 
     @Inject
     Jdbc jdbc;
 
     /** A new code for a message sent now; stored in the caller's transaction (the notice and its code go together). */
     public String issue(String channel, String purpose, Instant at) {
-        String code = next();
+        String code = fresh(1).get(0);
         issued(java.util.List.of(code), java.util.List.of(channel), purpose, at);
         return code;
     }
 
-    /** A fresh code, not yet stored: {@link #issued} stores a batch of them at once (an incident's notices). */
-    public static String next() {
+    /**
+     * {@code count} new codes, distinct and never issued before, not yet stored: {@link #issued}
+     * stores them. Nine random characters make 2·10¹³ codes: among the 33 million of a large breach
+     * some would meet by chance (the birthday bound), so the ones already issued are drawn again.
+     */
+    public List<String> fresh(int count) {
+        java.util.Set<String> codes = new java.util.LinkedHashSet<>();
+        while (codes.size() < count) {
+            java.util.Set<String> drawn = new java.util.LinkedHashSet<>();
+            while (drawn.size() < count - codes.size()) {
+                String code = next();
+                if (!codes.contains(code)) {
+                    drawn.add(code);
+                }
+            }
+            java.util.Set<String> taken = new java.util.HashSet<>(jdbc.list("select code_hash from sent_message where code_hash = any(?)",
+                    r -> r.getString(1), Jdbc.array("varchar", drawn.stream().map(MessageCodes::hash).toList())));
+            drawn.stream().filter(c -> !taken.contains(hash(c))).forEach(codes::add);
+        }
+        return List.copyOf(codes);
+    }
+
+    private static String hash(String code) {
+        return Secrets.sha256Hex(code.replace("-", ""));
+    }
+
+    /** A code drawn at random, perhaps already issued: {@link #fresh} makes sure it is not. */
+    String next() {
         StringBuilder raw = new StringBuilder();
         for (int i = 0; i < 9; i++) {
-            raw.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+            raw.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
         raw.append(checkCharacter(raw));
         return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
@@ -56,7 +84,7 @@ public class MessageCodes {
     /** Stores codes (each with its channel) with their purpose and time, in one statement in the caller's transaction. */
     public void issued(java.util.List<String> codes, java.util.List<String> channels, String purpose, Instant at) {
         jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) select t.h, t.c, ?, ? from unnest(?, ?) as t(h, c)", purpose, at,
-                Jdbc.array("varchar", codes.stream().map(code -> Secrets.sha256Hex(code.replace("-", ""))).toList()), Jdbc.array("varchar", channels));
+                Jdbc.array("varchar", codes.stream().map(MessageCodes::hash).toList()), Jdbc.array("varchar", channels));
     }
 
     /** Spaces, dashes and case do not matter; the check character catches a mistyped character. */

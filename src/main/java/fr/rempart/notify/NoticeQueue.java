@@ -93,7 +93,6 @@ public class NoticeQueue {
         String letterPolicy = settings.noticeLetters();
         List<java.util.UUID> members = new ArrayList<>();
         List<String> channels = new ArrayList<>();
-        List<String> codes = new ArrayList<>();
         int notified = 0;
         for (Recipient recipient : recipients) {
             boolean letter = recipient.postal() && (letterPolicy.equals("all") || letterPolicy.equals("without-email") && !recipient.email());
@@ -101,7 +100,6 @@ public class NoticeQueue {
                     : letter ? List.of("LETTER") : List.<String>of()) {
                 members.add(recipient.member().value());
                 channels.add(channel);
-                codes.add(MessageCodes.next());
             }
             if (recipient.email() || letter) {
                 notified++;
@@ -109,6 +107,7 @@ public class NoticeQueue {
         }
         lastQueued = Instant.now();
         if (!members.isEmpty()) {
+            List<String> codes = this.codes.fresh(members.size());
             // One statement for the batch (arrays unnested by the database), not one row at a time.
             jdbc.update("insert into notice (member_id, purpose, incident, channel, code, created_at) select t.m, ?, ?, t.c, t.d, ? "
                     + "from unnest(?, ?, ?) as t(m, c, d)", BREACH, incident, at, Jdbc.array("uuid", members), Jdbc.array("varchar", channels),

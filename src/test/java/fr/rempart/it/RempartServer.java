@@ -195,6 +195,18 @@ public final class RempartServer {
         start();
     }
 
+    /** Kills the server (SIGKILL: no shutdown, transactions cut where they are), then starts it again. */
+    public synchronized void crash() {
+        if (process != null && process.isAlive()) {
+            try {
+                process.destroyForcibly().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        start();
+    }
+
     private void start() {
         try {
             port = freePort();

@@ -70,6 +70,20 @@ class NoticeQueueTest {
     }
 
     @Test
+    void aCodeAlreadyIssuedIsDrawnAgainSoTwoMessagesNeverShareOne() throws Exception {
+        queue();
+        MessageCodes codes = new MessageCodes();
+        codes.jdbc = db.jdbc;
+        codes.random = new java.util.Random(42);
+        String first = codes.issue("EMAIL", "BREACH_NOTICE", Instant.now());
+        codes.random = new java.util.Random(42); // the same draws again: the first one is taken
+        List<String> fresh = codes.fresh(3);
+        assertThat(fresh).hasSize(3).doesNotHaveDuplicates().doesNotContain(first);
+        codes.issued(fresh, List.of("EMAIL", "EMAIL", "LETTER"), "BREACH_NOTICE", Instant.now());
+        assertThat(db.jdbc.one("select count(*) from sent_message", r -> r.getLong(1))).contains(4L);
+    }
+
+    @Test
     void lettersOnlyForMembersWithoutEmailWhenConfiguredSo() throws Exception {
         NoticeQueue queue = queue("rempart.notify.letters", "without-email");
         queue.queueBreach("INC-1", List.of(new NoticeQueue.Recipient(db.insertMember(), true, true),

@@ -288,6 +288,15 @@ public class Settings {
     }
 
     /** The largest breach list accepted (the 33-million-row list of a later breach is about 2 GB). */
+    /** Workers of a breach-list import, each with its own database connection (default: the cores, at most 4). */
+    public int breachWorkers() {
+        int workers = integer("rempart.breach.workers", Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        if (workers < 1 || workers > 16) {
+            throw new IllegalStateException("rempart.breach.workers must be between 1 and 16");
+        }
+        return workers;
+    }
+
     /** The language of the notices: each member's own ({@code member}, French unless they chose English), or {@code fr} or {@code en} for all. */
     public Optional<java.util.Locale> noticeLanguage() {
         String value = string("rempart.notify.language").orElse("member").trim().toLowerCase(java.util.Locale.ROOT);
@@ -366,6 +375,7 @@ public class Settings {
         }
         passwordResetLifetime();
         breachMaxUploadBytes();
+        breachWorkers();
         noticeLanguage();
         noticeLetters();
         letterBatchSize();
