@@ -85,6 +85,9 @@ public class OutboxSender {
                 if (jdbc.update("update outbox_message set next_attempt_at = ? where id = ? and sent_at is null and next_attempt_at = ?",
                         now.plus(CLAIM), message.id(), message.due()) == 1) {
                     transport = deliver(message, transport);
+                    if (transport == null && settings.smtpHost().isPresent()) {
+                        return 0; // the server failed: the others wait for the next round rather than fail one by one
+                    }
                 }
             }
         } finally {
