@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -245,7 +246,7 @@ class BreachListIT {
     }
 
     @Test
-    void filesThatAreNotBreachListsAreRefusedAtOnce() {
+    void filesThatAreNotBreachListsAreRefusedAtOnce() throws Exception {
         String incident = incident();
         HttpResponse<String> empty = upload(incident, "", false);
         assertThat(empty.statusCode()).isEqualTo(400);
@@ -255,10 +256,38 @@ class BreachListIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[]{0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 8, 0})));
         assertThat(binary.statusCode()).isEqualTo(400);
         assertThat(upload(incident, "nir\tnom\tprenom\n", false).statusCode()).isEqualTo(400);
+        // Larger than allowed (64 MiB here, 8 GiB by default): streamed, refused with 413, nothing left behind.
+        java.util.Set<Path> before = lists();
+        byte[] row = (Api.newNir() + ";Martin;Léa;12/05/1984;F\n").getBytes(StandardCharsets.UTF_8);
+        long size = 70L * 1024 * 1024;
+        HttpResponse<String> tooLarge = Api.send(HttpRequest.newBuilder(server.uri("/api/v1/incidents/" + incident + "/breach-lists"))
+                .header("Authorization", "Bearer " + admin()).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+                    private long sent;
+
+                    @Override
+                    public int read() {
+                        return sent < size ? row[(int) (sent++ % row.length)] & 0xff : -1;
+                    }
+                })));
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("64");
+        assertThat(lists()).isEqualTo(before);
         assertThat(upload("INC-00000000-XXXX", "a;b\n", false).statusCode()).isEqualTo(404);
         assertThat(Api.send(HttpRequest.newBuilder(server.uri("/api/v1/incidents/" + incident + "/breach-lists"))
                 .header("Authorization", "Bearer " + server.token("helpdesk-supervisor")).header("Content-Type", "text/csv")
                 .POST(HttpRequest.BodyPublishers.ofString("a;b\n"))).statusCode()).isEqualTo(403);
+    }
+
+    /** The lists kept for jobs under the server's data directory. */
+    private java.util.Set<Path> lists() throws java.io.IOException {
+        Path dir = server.dataDir().resolve("breach-lists");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return java.util.Set.of();
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     @Test

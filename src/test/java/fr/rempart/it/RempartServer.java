@@ -238,6 +238,7 @@ public final class RempartServer {
         env.put("REMPART_PUBLIC_URL", baseUrl());
         env.put("REMPART_BOOTSTRAP_ADMIN_CLIENT_SECRET", ADMIN_SECRET);
         env.put("REMPART_SSF_RETRY_BASE", "PT1S");
+        env.put("REMPART_BREACH_MAX_UPLOAD_BYTES", String.valueOf(64L * 1024 * 1024)); // the oversized-list test sends 70 MiB, not 8 GiB
         // A client registered by configuration, as an operator would (OidcIT uses it).
         env.put("REMPART_OIDC_CLIENTS", "configured");
         env.put("REMPART_OIDC_CLIENT_CONFIGURED_SECRET", CONFIGURED_CLIENT_SECRET);
