@@ -121,7 +121,9 @@ public final class BreachBench {
         Machine.describe().forEach(l -> say("- " + l));
 
         // Notices as .eml files (an empty SMTP host is no SMTP host): the test SMTP server would keep every message in this JVM's memory.
-        server = RempartServer.start("postgresql", Map.of("REMPART_DEMO", "false", "REMPART_SMTP_HOST", ""),
+        // The product's upload limit (8 GiB), not the tests' 64 MiB.
+        server = RempartServer.start("postgresql", Map.of("REMPART_DEMO", "false", "REMPART_SMTP_HOST", "",
+                        "REMPART_BREACH_MAX_UPLOAD_BYTES", String.valueOf(8L << 30)),
                 List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog + ":timemillis"));
         try {
             say("- server: " + Bench.payaraVersion(work.resolve("postgresql")) + "; " + Bench.postgresVersion(server) + "; synchronous_commit="
