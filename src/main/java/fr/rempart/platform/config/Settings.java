@@ -128,6 +128,11 @@ public class Settings {
         return integer("rempart.signin.address-attempts-per-minute", 30);
     }
 
+    /** How long an alert or pre-complaint and its files are kept before they are purged. */
+    public Duration reportRetention() {
+        return duration("rempart.report.retention", Duration.ofDays(180));
+    }
+
     public Duration sessionIdleTimeout() {
         return duration("rempart.session.idle-timeout", Duration.ofMinutes(30));
     }

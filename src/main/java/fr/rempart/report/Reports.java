@@ -1,0 +1,185 @@
+package fr.rempart.report;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.BirthDates;
+import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.validation.FormValidator;
+import fr.rempart.platform.web.JsonBinder;
+import fr.rempart.signin.SessionStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Files the alerts and pre-complaints and gives the helpdesk its queue. A report is stored whole in
+ * one transaction or not at all; a password or a code given away protects the member's account at
+ * once (sessions ended, a new password required).
+ */
+@ApplicationScoped
+public class Reports {
+
+    /** The outcome of a submission: the reference, and whether this call filed it or a previous post of the same form did. */
+    public record Filed(ReportReference reference, boolean created) {
+    }
+
+    private static final Set<Report.Information> ACCOUNT_SECRETS = EnumSet.of(Report.Information.PASSWORD, Report.Information.SECOND_FACTOR_CODE);
+
+    private Jdbc jdbc;
+    private FormValidator validator;
+    private AuditTrail audit;
+    private SessionStore sessions;
+    private MemberService members;
+    private Duration retention;
+
+    protected Reports() {
+    }
+
+    @Inject
+    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, MemberService members, Settings settings) {
+        this.jdbc = jdbc;
+        this.validator = validator;
+        this.audit = audit;
+        this.sessions = sessions;
+        this.members = members;
+        this.retention = settings.reportRetention();
+    }
+
+    /**
+     * Validates every step, then stores and audits the report, in one transaction. The same
+     * submission key posted again gives back the first report's reference and files nothing.
+     *
+     * @throws fr.rempart.platform.validation.InvalidInputException before anything is written
+     */
+    public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale) {
+        validator.check(form, locale, ReportForm.Step.all(member.isPresent()));
+        String key = form.submissionKey();
+        if (key != null) {
+            Optional<ReportReference> earlier = bySubmissionKey(key);
+            if (earlier.isPresent()) {
+                return new Filed(earlier.get(), false);
+            }
+        }
+        try {
+            return new Filed(file(form, member, actor), true);
+        } catch (Jdbc.DataAccessException e) {
+            // The same form posted twice at once: the other post filed it first.
+            if (key != null && Jdbc.isUniqueViolation(e)) {
+                return bySubmissionKey(key).map(r -> new Filed(r, false)).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        ReportReference reference = ReportReference.random();
+        Set<Report.Kind> kinds = form.kindSet();
+        Set<Report.Information> given = form.informationSet();
+        Optional<String> senderKey = ClusterKeys.sender(form.senderAddress());
+        Optional<String> numberKey = ClusterKeys.number(form.senderNumber());
+        Optional<String> linkKey = ClusterKeys.link(form.linkOrNumber());
+        return jdbc.transaction(c -> {
+            Jdbc.execute(c, "insert into report (reference, submission_key, status, member_id, contact_email, kinds, channel, claimed_sender, "
+                            + "occurred_on, information, amount_cents, facts, sender_key, number_key, link_key, created_at, purge_after) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    reference.value(), form.submissionKey(), Report.Status.NEW, member.map(MemberId::value).orElse(null),
+                    blank(form.contactEmail()) ? null : form.contactEmail().strip(), names(kinds), form.channelValue().orElseThrow(),
+                    form.senderValue().orElseThrow(), Date.valueOf(BirthDates.parse(form.occurredOn()).orElseThrow()), names(given),
+                    form.amountInCents().orElse(null), facts(form), senderKey.orElse(null), numberKey.orElse(null), linkKey.orElse(null),
+                    now, now.plus(retention));
+            // Never the words of the message nor the victim's identity: the audit trail outlives the report.
+            audit.record(actor, "report.submitted", reference.value(), null, "kinds=" + names(kinds) + " channel=" + form.channelValue().orElseThrow()
+                    + " information=" + names(given) + " member=" + member.isPresent());
+            if (member.isPresent() && given.stream().anyMatch(ACCOUNT_SECRETS::contains)) {
+                protect(member.get(), reference, given, actor);
+            }
+            return reference;
+        });
+    }
+
+    /** The member gave a password or a code away: whoever holds it must lose the account now. */
+    private void protect(MemberId member, ReportReference reference, Set<Report.Information> given, Actor actor) {
+        String reason = "report " + reference.value() + ": " + names(given.stream().filter(ACCOUNT_SECRETS::contains).toList()) + " given away";
+        int ended = sessions.revokeAll(member, reason);
+        members.requireAction(member, RequiredAction.UPDATE_PASSWORD, actor, reason);
+        audit.record(actor, "report.account-protected", reference.value(), reason, "sessions-revoked=" + ended + " required=UPDATE_PASSWORD");
+    }
+
+    /** The helpdesk's queue, newest first, optionally of one status. */
+    public List<Report> queue(Optional<Report.Status> status, int limit) {
+        String columns = "select reference, status, kinds, channel, created_at, sender_key, number_key, link_key from report";
+        return status.isPresent()
+                ? jdbc.list(columns + " where status = ? order by created_at desc limit ?", Reports::report, status.get(), limit)
+                : jdbc.list(columns + " order by created_at desc limit ?", Reports::report, limit);
+    }
+
+    private Optional<ReportReference> bySubmissionKey(String key) {
+        return jdbc.one("select reference from report where submission_key = ?", r -> new ReportReference(r.getString(1)), key);
+    }
+
+    /** The facts and the identity as typed (stripped), for the member's own view, the PDF and the helpdesk. */
+    private static String facts(ReportForm form) {
+        JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder();
+        for (var component : ReportForm.class.getRecordComponents()) {
+            if (component.getName().equals("submissionKey")) {
+                continue;
+            }
+            try {
+                Object value = component.getAccessor().invoke(form);
+                if (value instanceof String s && !s.isBlank()) {
+                    json.add(component.getName(), s.strip());
+                } else if (value instanceof List<?> list && !list.isEmpty()) {
+                    JsonArrayBuilder array = JsonBinder.JSON.createArrayBuilder();
+                    list.forEach(v -> array.add(String.valueOf(v).strip().toUpperCase(Locale.ROOT)));
+                    json.add(component.getName(), array);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return json.build().toString();
+    }
+
+    private static Report report(ResultSet r) throws SQLException {
+        return new Report(new ReportReference(r.getString("reference")), Report.Status.valueOf(r.getString("status")),
+                parse(r.getString("kinds"), Report.Kind.class), Report.Channel.valueOf(r.getString("channel")), Jdbc.instant(r, "created_at"),
+                r.getString("sender_key"), r.getString("number_key"), r.getString("link_key"));
+    }
+
+    private static <E extends Enum<E>> Set<E> parse(String names, Class<E> type) {
+        EnumSet<E> set = EnumSet.noneOf(type);
+        if (names != null && !names.isBlank()) {
+            Arrays.stream(names.trim().split(" +")).map(n -> Enum.valueOf(type, n)).forEach(set::add);
+        }
+        return set;
+    }
+
+    private static String names(Collection<? extends Enum<?>> values) {
+        return values.stream().map(Enum::name).sorted().collect(Collectors.joining(" "));
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,74 @@
+package fr.rempart.it;
+
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Filing an alert through the API, anyone may; reading the queue, only the helpdesk. */
+class ReportIT {
+
+    private final RempartServer server = RempartServer.get();
+
+    private static String report(String key) {
+        return """
+                {"kinds":["SUSPICIOUS_MESSAGE","MONEY_TAKEN"],"channel":"SMS","claimedSender":"MUTUAL","occurredOn":"2026-01-12",
+                 "senderNumber":"+33 7 00 11 22 33","linkOrNumber":"https://www.mutuelle-rembourse.example/a?b=1",
+                 "messageText":"<b>Votre remboursement</b> attend : cliquez","amount":"120","paymentMethod":"carte",
+                 "lastName":"Martin","firstName":"Paul","birthDate":"1970-02-03","contactEmail":"paul.martin@exemple.fr",
+                 "submissionKey":"%s"}
+                """.formatted(key);
+    }
+
+    @Test
+    void anyoneFilesAReportAndTheSameFormPostedTwiceGivesOneReference() {
+        String key = "it-" + UUID.randomUUID();
+        HttpResponse<String> created = Api.postJson("/api/v1/reports", null, report(key));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String reference = Api.json(created).getString("reference");
+        assertThat(reference).matches("SIG-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]");
+
+        HttpResponse<String> again = Api.postJson("/api/v1/reports", null, report(key));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(Api.json(again).getString("reference")).isEqualTo(reference);
+
+        HttpResponse<String> queue = Api.get("/api/v1/reports?status=NEW", server.token("helpdesk-agent"));
+        assertThat(queue.statusCode()).as(queue.body()).isEqualTo(200);
+        JsonObject mine = Api.jsonArray(queue).stream().map(v -> v.asJsonObject())
+                .filter(r -> r.getString("reference").equals(reference)).findFirst().orElseThrow();
+        assertThat(mine.getString("status")).isEqualTo("NEW");
+        assertThat(mine.getString("channel")).isEqualTo("SMS");
+        assertThat(mine.getJsonObject("cluster").getString("number")).isEqualTo("0700112233");
+        assertThat(mine.getJsonObject("cluster").getString("link")).isEqualTo("mutuelle-rembourse.example/a");
+        assertThat(queue.body()).doesNotContain("remboursement</b>").doesNotContain("Martin");
+        assertThat(Api.jsonArray(queue).stream().filter(v -> v.asJsonObject().getString("reference").equals(reference))).hasSize(1);
+        assertThat(Api.get("/api/v1/reports?status=CLOSED", server.token("helpdesk-supervisor")).body()).doesNotContain(reference);
+    }
+
+    @Test
+    void aBadReportNamesEveryFieldAndStoresNothing() {
+        String bad = """
+                {"kinds":["MONEY_TAKEN"],"channel":"CALL","claimedSender":"MUTUAL","occurredOn":"2999-01-01","amount":"0",
+                 "lastName":"Martin","firstName":"Paul","birthDate":"1970-02-03","submissionKey":"it-bad-0123456789abcdef"}
+                """;
+        HttpResponse<String> refused = Api.postJson("/api/v1/reports", null, bad);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("\"field\":\"occurredOn\"").contains("\"field\":\"senderNumber\"")
+                .contains("\"field\":\"amount\"").contains("\"field\":\"contactEmail\"");
+        assertThat(Api.get("/api/v1/reports", server.token("helpdesk-agent")).body()).doesNotContain("it-bad");
+        assertThat(Api.postJson("/api/v1/reports", null, report("it-" + UUID.randomUUID()).replace("\"amount\"", "\"amout\"")).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void onlyTheHelpdeskReadsTheQueue() {
+        assertThat(Api.get("/api/v1/reports", null).statusCode()).isEqualTo(401);
+        assertThat(Api.get("/api/v1/reports", server.token()).statusCode()).isEqualTo(403);
+        assertThat(Api.get("/api/v1/reports", server.token("security-admin")).statusCode()).isEqualTo(403);
+        assertThat(Api.get("/api/v1/reports?status=LOST", server.token("helpdesk-agent")).statusCode()).isEqualTo(400);
+    }
+}
