@@ -24,10 +24,17 @@ public class Notices {
 
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
-    @Inject
     Outbox outbox;
-    @Inject
     Settings settings;
+
+    protected Notices() {
+    }
+
+    @Inject
+    public Notices(Outbox outbox, Settings settings) {
+        this.outbox = outbox;
+        this.settings = settings;
+    }
 
     /** "Your password was changed" — so a member who did not do it reacts at once. */
     public void passwordChanged(Member member) {
@@ -83,17 +90,31 @@ public class Notices {
     }
 
     private void send(Member member, Locale locale, String key, Object... arguments) {
-        if (member.email() == null) {
-            return;
+        if (member.email() != null) {
+            send(member.email(), member.displayName(), locale, key, arguments);
         }
-        outbox.enqueue(member.email(), Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body",
-                all(member, arguments)));
     }
 
-    /** The member's name, the mutual's name and the helpdesk number come first in every message. */
+    private void send(fr.rempart.member.Email to, String name, Locale locale, String key, Object... arguments) {
+        outbox.enqueue(to, Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body", all(name, arguments)));
+    }
+
+    /**
+     * The acknowledgment of an alert or pre-complaint: its reference, the official channels that fit
+     * the case (already written out, in order), no link. Sent to the contact the report gives, member or not.
+     */
+    public void reportReceived(fr.rempart.member.Email to, String name, Locale locale, String reference, String nextSteps) {
+        send(to, name, locale, "mail.report-received", reference, nextSteps);
+    }
+
     private Object[] all(Member member, Object... arguments) {
+        return all(member.displayName(), arguments);
+    }
+
+    /** The addressee's name, the mutual's name and the helpdesk number come first in every message. */
+    private Object[] all(String name, Object... arguments) {
         Object[] all = new Object[arguments.length + 3];
-        all[0] = member.displayName();
+        all[0] = name;
         all[1] = settings.mutualName();
         all[2] = settings.helpdeskPhone();
         System.arraycopy(arguments, 0, all, 3, arguments.length);

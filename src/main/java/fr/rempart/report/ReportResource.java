@@ -42,6 +42,8 @@ import java.util.UUID;
 public class ReportResource {
 
     private static final int QUEUE_LIMIT = 500;
+    /** Reports from anyone not signed in, per address and minute (per node, in memory, like the other per-address limits). */
+    static final fr.rempart.signin.AddressLimiter ANONYMOUS = new fr.rempart.signin.AddressLimiter(10);
 
     @Inject
     Reports reports;
@@ -51,6 +53,10 @@ public class ReportResource {
     HttpHeaders headers;
     @Context
     ContainerRequestContext request;
+    @Context
+    jakarta.servlet.http.HttpServletRequest servletRequest;
+    @Inject
+    fr.rempart.platform.config.Settings settings;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -60,12 +66,20 @@ public class ReportResource {
         ReportForm form = JsonBinder.bind(body, ReportForm.class, locale);
         Optional<TrustedIssuers.Caller> caller = Optional.ofNullable((TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER));
         Optional<Member> member = caller.flatMap(this::member);
+        if (caller.isEmpty() && !ANONYMOUS.tryAcquire(fr.rempart.platform.web.ClientInfo.of(servletRequest, settings).address())) {
+            throw new fr.rempart.platform.web.ProblemException(429, "problem.429.detail");
+        }
         Actor actor = member.map(m -> Actor.member(m.number().value()))
                 .or(() -> caller.map(c -> Actor.token(c.issuerName(), c.subject())))
                 .orElse(new Actor("public", "anonymous"));
         Reports.Filed filed = reports.submit(form, member.map(Member::id), actor, locale);
+        jakarta.json.JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
+        filed.routes().forEach(r -> routes.add(JsonBinder.JSON.createObjectBuilder().add("code", r.name())
+                .add("name", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".name"))
+                .add("how", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".how"))
+                .add("bring", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".bring"))));
         return Response.status(filed.created() ? 201 : 200)
-                .entity(JsonBinder.JSON.createObjectBuilder().add("reference", filed.reference().value()).build().toString())
+                .entity(JsonBinder.JSON.createObjectBuilder().add("reference", filed.reference().value()).add("nextSteps", routes).build().toString())
                 .header("Cache-Control", "no-store").build();
     }
 

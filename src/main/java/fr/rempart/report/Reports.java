@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
 public class Reports {
 
     /** The outcome of a submission: the reference, and whether this call filed it or a previous post of the same form did. */
-    public record Filed(ReportReference reference, boolean created) {
+    public record Filed(ReportReference reference, boolean created, List<OfficialChannels.Route> routes) {
     }
 
     private static final Set<Report.Information> ACCOUNT_SECRETS = EnumSet.of(Report.Information.PASSWORD, Report.Information.SECOND_FACTOR_CODE);
@@ -50,14 +50,19 @@ public class Reports {
     private AuditTrail audit;
     private SessionStore sessions;
     private MemberService members;
+    private fr.rempart.member.MemberRepository memberRepository;
+    private fr.rempart.notify.Notices notices;
     private Duration retention;
 
     protected Reports() {
     }
 
     @Inject
-    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, MemberService members, Settings settings) {
+    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, MemberService members,
+                   fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, Settings settings) {
         this.jdbc = jdbc;
+        this.memberRepository = memberRepository;
+        this.notices = notices;
         this.validator = validator;
         this.audit = audit;
         this.sessions = sessions;
@@ -73,25 +78,26 @@ public class Reports {
      */
     public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale) {
         validator.check(form, locale, ReportForm.Step.all(member.isPresent()));
+        List<OfficialChannels.Route> routes = OfficialChannels.forCase(form.kindSet(), form.channelValue().orElseThrow(), form.informationSet());
         String key = form.submissionKey();
         if (key != null) {
             Optional<ReportReference> earlier = bySubmissionKey(key);
             if (earlier.isPresent()) {
-                return new Filed(earlier.get(), false);
+                return new Filed(earlier.get(), false, routes);
             }
         }
         try {
-            return new Filed(file(form, member, actor), true);
+            return new Filed(file(form, member, actor, routes, locale), true, routes);
         } catch (Jdbc.DataAccessException e) {
             // The same form posted twice at once: the other post filed it first.
             if (key != null && Jdbc.isUniqueViolation(e)) {
-                return bySubmissionKey(key).map(r -> new Filed(r, false)).orElseThrow(() -> e);
+                return bySubmissionKey(key).map(r -> new Filed(r, false, routes)).orElseThrow(() -> e);
             }
             throw e;
         }
     }
 
-    private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor) {
+    private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor, List<OfficialChannels.Route> routes, Locale locale) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ReportReference reference = ReportReference.random();
         Set<Report.Kind> kinds = form.kindSet();
@@ -114,8 +120,21 @@ public class Reports {
             if (member.isPresent() && given.stream().anyMatch(ACCOUNT_SECRETS::contains)) {
                 protect(member.get(), reference, given, actor);
             }
+            // The acknowledgment goes with the report (same transaction): to the contact given, or the member's address.
+            Optional<fr.rempart.member.Email> to = !blank(form.contactEmail()) ? Optional.of(fr.rempart.member.Email.parse(form.contactEmail().strip()))
+                    : member.flatMap(memberRepository::byId).map(fr.rempart.member.Member::email);
+            to.ifPresent(email -> notices.reportReceived(email, form.firstName().strip() + " " + form.lastName().strip(), locale, reference.value(),
+                    nextSteps(routes, locale)));
             return reference;
         });
+    }
+
+    /** The official channels written out for a message: name, how to reach it, what to bring. */
+    static String nextSteps(List<OfficialChannels.Route> routes, Locale locale) {
+        return routes.stream().map(r -> "- " + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".name") + " — "
+                + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".how") + " "
+                + fr.rempart.platform.web.Messages.get(locale, "report.route.bring") + " "
+                + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".bring")).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The member gave a password or a code away: whoever holds it must lose the account now. */
@@ -124,6 +143,21 @@ public class Reports {
         int ended = sessions.revokeAll(member, reason);
         members.requireAction(member, RequiredAction.UPDATE_PASSWORD, actor, reason);
         audit.record(actor, "report.account-protected", reference.value(), reason, "sessions-revoked=" + ended + " required=UPDATE_PASSWORD");
+    }
+
+    /**
+     * Deletes the reports whose retention ({@code rempart.report.retention}) has passed, with their
+     * notes and attachments' records (cascade); returns how many. Audited with the count only.
+     */
+    public int purge(Instant now) {
+        int purged = jdbc.transaction(c -> {
+            int n = Jdbc.execute(c, "delete from report where purge_after < ?", now);
+            if (n > 0) {
+                audit.record(Actor.SYSTEM, "reports.purged", null, "retention", "count=" + n);
+            }
+            return n;
+        });
+        return purged;
     }
 
     /** The helpdesk's queue, newest first, optionally of one status. */

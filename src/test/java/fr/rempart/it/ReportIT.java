@@ -24,12 +24,17 @@ class ReportIT {
     }
 
     @Test
-    void anyoneFilesAReportAndTheSameFormPostedTwiceGivesOneReference() {
+    void anyoneFilesAReportAndTheSameFormPostedTwiceGivesOneReference() throws Exception {
         String key = "it-" + UUID.randomUUID();
         HttpResponse<String> created = Api.postJson("/api/v1/reports", null, report(key));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String reference = Api.json(created).getString("reference");
         assertThat(reference).matches("SIG-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]");
+        // Money taken after an SMS: the bank first, then 17Cyber, 33700, THESEE and Perceval — and an acknowledgment with them, no link.
+        assertThat(Api.json(created).getJsonArray("nextSteps").stream().map(v -> v.asJsonObject().getString("code")).toList())
+                .containsExactly("BANK_FIRST", "CYBER_17", "SMS_33700", "THESEE", "PERCEVAL");
+        String acknowledgment = Mailbox.await(server, "paul.martin@exemple.fr", reference);
+        assertThat(acknowledgment).contains("33700").contains("THESEE").doesNotContain("mutuelle-rembourse");
 
         HttpResponse<String> again = Api.postJson("/api/v1/reports", null, report(key));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
@@ -70,5 +75,23 @@ class ReportIT {
         assertThat(Api.get("/api/v1/reports", server.token()).statusCode()).isEqualTo(403);
         assertThat(Api.get("/api/v1/reports", server.token("security-admin")).statusCode()).isEqualTo(403);
         assertThat(Api.get("/api/v1/reports?status=LOST", server.token("helpdesk-agent")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anonymousReportsAreLimitedPerAddress() {
+        String address = "198.51.100." + (int) (Math.random() * 200 + 20);
+        int refused = 0;
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> answer = Api.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/reports"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", address)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(report("limit-" + UUID.randomUUID()))));
+            if (answer.statusCode() == 429) {
+                refused++;
+                assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            } else {
+                assertThat(answer.statusCode()).isEqualTo(201);
+            }
+        }
+        assertThat(refused).isEqualTo(2); // ten a minute from one address
     }
 }

@@ -100,8 +100,7 @@ class NoticeQueueTest {
         NoticeQueue english = queue("rempart.notify.language", "en");
         assertThat(english.locale(french).getLanguage()).isEqualTo("en");
 
-        Notices notices = new Notices();
-        notices.settings = db.settings;
+        Notices notices = new Notices(new Outbox(db.jdbc), db.settings);
         NoticeFacts.Breach facts = new NoticeFacts.Breach("CNAM", LocalDate.of(2026, 11, 12), "identity, social security number", "bank details");
         LetterRenderer.Letter letter = notices.breachLetter(french, english.locale(french), facts, "K7QM-3XWD-R8");
         assertThat(letter.subject()).startsWith("Subject:");

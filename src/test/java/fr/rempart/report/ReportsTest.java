@@ -43,7 +43,9 @@ class ReportsTest {
                 required.add(id + " " + action + " " + reason);
             }
         };
-        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events), members, db.settings);
+        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events), members,
+                new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
+                db.settings);
     }
 
     @AfterEach
@@ -86,6 +88,31 @@ class ReportsTest {
         assertThat(entry.action()).isEqualTo("report.submitted");
         assertThat(entry.subject()).isEqualTo(filed.reference().value());
         assertThat(entry.detail()).doesNotContain("Vitale").doesNotContain("Lefèvre").contains("channel=SMS");
+    }
+
+    @Test
+    void theVictimGetsAnAcknowledgmentWithTheReferenceAndTheChannelsThatFitNoLink() {
+        Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+        assertThat(filed.routes()).isNotEmpty();
+        var mail = db.jdbc.one("select recipient, subject, body from outbox_message", r -> new String[]{r.getString(1), r.getString(2), r.getString(3)})
+                .orElseThrow();
+        assertThat(mail[1]).contains("signalement");
+        assertThat(mail[2]).contains(filed.reference().value()).contains("À apporter :").contains("3676").doesNotContain("http");
+        for (OfficialChannels.Route route : filed.routes()) {
+            assertThat(mail[2]).contains(fr.rempart.platform.web.Messages.get(Locale.FRENCH, "report.route." + route.name() + ".name"));
+        }
+    }
+
+    @Test
+    void reportsArePurgedWithTheirNotesOnceTheirRetentionHasPassed() {
+        Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+        db.jdbc.update("insert into report_note (reference, author, body, created_at) values (?, 'agent', 'rappelé', ?)", filed.reference().value(),
+                java.time.Instant.now());
+        assertThat(reports.purge(java.time.Instant.now())).isZero(); // kept for rempart.report.retention (180 days by default)
+        assertThat(reports.purge(java.time.Instant.now().plus(java.time.Duration.ofDays(181)))).isEqualTo(1);
+        assertThat(count("report")).isZero();
+        assertThat(count("report_note")).isZero();
+        assertThat(db.jdbc.one("select detail from audit_event where action = 'reports.purged'", r -> r.getString(1))).contains("count=1");
     }
 
     @Test

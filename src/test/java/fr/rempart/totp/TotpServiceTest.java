@@ -58,10 +58,7 @@ class TotpServiceTest {
         setField(totp.members, "events", events);
         totp.events = events;
         totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
-        Notices notices = new Notices();
-        setField(notices, "outbox", new Outbox(db.jdbc));
-        setField(notices, "settings", db.settings);
-        totp.notices = notices;
+        totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
     }
 
     private static void setField(Object target, String name, Object value) throws Exception {
