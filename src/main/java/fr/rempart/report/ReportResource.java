@@ -100,6 +100,17 @@ public class ReportResource {
         return Response.ok(list.build().toString()).header("Cache-Control", "no-store").build();
     }
 
+    /** Reports grouped by the same sender, number or link, the largest cluster first: a phishing campaign shows up as one line. */
+    @GET
+    @jakarta.ws.rs.Path("clusters")
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response clusters() {
+        JsonArrayBuilder list = JsonBinder.JSON.createArrayBuilder();
+        reports.clusters(100).forEach(c -> list.add(JsonBinder.JSON.createObjectBuilder().add("by", c.by()).add("key", c.key())
+                .add("count", c.count()).add("first", c.first().toString()).add("last", c.last().toString())));
+        return Response.ok(list.build().toString()).header("Cache-Control", "no-store").build();
+    }
+
     /** A member's own access token from Rempart's provider: its subject is the member's id. */
     private Optional<Member> member(TrustedIssuers.Caller caller) {
         if (!"rempart".equals(caller.issuerName()) || !caller.groups().isEmpty()) {

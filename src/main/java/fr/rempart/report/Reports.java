@@ -160,6 +160,21 @@ public class Reports {
         return purged;
     }
 
+    /** Reports that share a sender, a number or a link: one phishing campaign, seen once with its count. */
+    public record Cluster(String by, String key, long count, Instant first, Instant last) {
+    }
+
+    /** The clusters of two reports or more, the largest first (the keys are normalised: see {@link ClusterKeys}). */
+    public List<Cluster> clusters(int limit) {
+        String one = "select '%s' as by_key, %s as cluster_key, count(*) as n, min(created_at) as first_at, max(created_at) as last_at from report "
+                + "where %s is not null group by %s having count(*) > 1";
+        String sql = String.join(" union all ", String.format(one, "sender", "sender_key", "sender_key", "sender_key"),
+                String.format(one, "number", "number_key", "number_key", "number_key"), String.format(one, "link", "link_key", "link_key", "link_key"));
+        return jdbc.list("select by_key, cluster_key, n, first_at, last_at from (" + sql + ") c order by n desc, last_at desc fetch first "
+                        + Math.max(1, Math.min(limit, 500)) + " rows only",
+                r -> new Cluster(r.getString(1), r.getString(2), r.getLong(3), Jdbc.instant(r, "first_at"), Jdbc.instant(r, "last_at")));
+    }
+
     /** The helpdesk's queue, newest first, optionally of one status. */
     public List<Report> queue(Optional<Report.Status> status, int limit) {
         String columns = "select reference, status, kinds, channel, created_at, sender_key, number_key, link_key from report";

@@ -94,4 +94,22 @@ class ReportIT {
         }
         assertThat(refused).isEqualTo(2); // ten a minute from one address
     }
+
+    @Test
+    void reportsFromOneCampaignShowUpAsOneClusterWithItsCount() {
+        String digits = String.format("%08d", (long) (Math.random() * 100_000_000));
+        for (String written : new String[]{"+33 6 " + digits, "06" + digits, "0033 6" + digits}) {
+            HttpResponse<String> filed = Api.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/reports"))
+                    .header("Content-Type", "application/json").header("X-Forwarded-For", "203.0.113." + (int) (Math.random() * 200 + 20))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(report("cluster-" + UUID.randomUUID()).replace("+33 7 00 11 22 33", written))));
+            assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
+        }
+        HttpResponse<String> clusters = Api.get("/api/v1/reports/clusters", server.token("helpdesk-agent"));
+        assertThat(clusters.statusCode()).isEqualTo(200);
+        JsonObject campaign = Api.jsonArray(clusters).stream().map(v -> v.asJsonObject())
+                .filter(c -> c.getString("key").equals("06" + digits)).findFirst().orElseThrow();
+        assertThat(campaign.getString("by")).isEqualTo("number");
+        assertThat(campaign.getInt("count")).isEqualTo(3);
+        assertThat(Api.get("/api/v1/reports/clusters", server.token("security-admin")).statusCode()).isEqualTo(403);
+    }
 }
