@@ -40,7 +40,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -427,7 +426,7 @@ public class BreachJobs {
                 byIndex.computeIfAbsent(identity.nirIndex(), k -> new ArrayList<>()).add(identity);
             }
             List<Object[]> reviews = new ArrayList<>();
-            Set<MemberId> matched = new LinkedHashSet<>();
+            Map<MemberId, MemberRepository.Identity> matched = new LinkedHashMap<>();
             for (Map.Entry<String, BreachListReader.Entry> row : fresh.entrySet()) {
                 BreachListReader.Entry entry = row.getValue();
                 List<MemberRepository.Identity> candidates = byIndex.getOrDefault(row.getKey(), List.of());
@@ -446,14 +445,14 @@ public class BreachJobs {
                     continue;
                 }
                 counts.matched++;
-                same.forEach(m -> matched.add(m.id()));
+                same.forEach(m -> matched.put(m.id(), m));
             }
             jdbc.batch("insert into breach_review (job_id, line, member_id, reason) values (?, ?, ?, ?)", reviews);
             if (!job.dryRun() && !matched.isEmpty()) {
-                List<MemberId> flagged = members.flagAll(matched, incident.id(), job.id(), Instant.now());
+                List<MemberId> flagged = members.flagAll(matched.keySet(), incident.id(), job.id(), Instant.now());
                 counts.flagged += flagged.size();
                 counts.alreadyFlagged += matched.size() - flagged.size();
-                counts.notified += harden(flagged, incident, job.id(), batch.rows().get(0).entry().line(),
+                counts.notified += harden(flagged.stream().map(matched::get).toList(), incident, job.id(), batch.rows().get(0).entry().line(),
                         batch.rows().get(batch.rows().size() - 1).entry().line());
             }
             // Increments: the workers' batches commit in any order.
@@ -498,15 +497,15 @@ public class BreachJobs {
      * one audit entry naming the job, the lines and a digest of the members' numbers (the
      * {@code member_flag} rows carry the job). Returns how many members got a notice.
      */
-    private int harden(List<MemberId> flagged, Incident incident, String job, long firstLine, long lastLine) {
-        if (flagged.isEmpty()) {
+    private int harden(List<MemberRepository.Identity> hardened, Incident incident, String job, long firstLine, long lastLine) {
+        if (hardened.isEmpty()) {
             return 0;
         }
         Incident.Policy policy = incident.policy();
-        List<MemberRepository.Contact> contacts = members.contacts(flagged);
+        List<MemberId> flagged = hardened.stream().map(MemberRepository.Identity::id).toList();
         Set<MemberId> enrolled = policy.configureTotp() ? enrolments.enrolledAmong(flagged) : Set.of();
         Map<MemberId, Set<RequiredAction>> required = new HashMap<>();
-        for (MemberRepository.Contact member : contacts) {
+        for (MemberRepository.Identity member : hardened) {
             Set<RequiredAction> actions = EnumSet.noneOf(RequiredAction.class);
             actions.addAll(member.requiredActions());
             if (policy.updatePassword()) {
@@ -525,12 +524,12 @@ public class BreachJobs {
         }
         compromised.fire(new AccountsCompromised(incident.id(), flagged, policy.revokeSessions()));
         Instant now = Instant.now();
-        int notified = notices.queueBreach(incident.id(), contacts.stream()
+        int notified = notices.queueBreach(incident.id(), hardened.stream()
                 .map(m -> new NoticeQueue.Recipient(m.id(), m.email(), m.postal())).toList(), now);
         audit.record(new Actor("incident", incident.id()), "members.flagged", incident.id(), incident.title(), "job=" + job + " lines="
                 + firstLine + "-" + lastLine + " members=" + flagged.size() + " password=" + policy.updatePassword() + " totp="
                 + policy.configureTotp() + " sessions=" + policy.revokeSessions() + " numbers-sha256="
-                + Secrets.sha256Hex(contacts.stream().map(MemberRepository.Contact::number).sorted().collect(Collectors.joining(","))));
+                + Secrets.sha256Hex(hardened.stream().map(MemberRepository.Identity::number).sorted().collect(Collectors.joining(","))));
         return notified;
     }
 

@@ -62,17 +62,23 @@ public class MemberRepository {
         return jdbc.list("select " + COLUMNS + " from member where nir_index = ?", MemberRepository::member, index);
     }
 
-    /** What the breach response compares: the members behind these NIR blind indexes, with their name key and birth date. */
-    public record Identity(MemberId id, String number, String nirIndex, String lastNameKey, LocalDate birthDate) {
+    /**
+     * What the breach response needs of the members behind these NIR blind indexes, in one read: the
+     * name key and birth date it compares, and for those it flags, their required actions and which
+     * contacts are on file (e-mail, full postal address).
+     */
+    public record Identity(MemberId id, String number, String nirIndex, String lastNameKey, LocalDate birthDate,
+                           Set<RequiredAction> requiredActions, boolean email, boolean postal) {
     }
 
     public List<Identity> identitiesByNirIndex(java.util.Collection<String> indexes) {
         if (indexes.isEmpty()) {
             return List.of();
         }
-        return jdbc.list("select id, member_number, nir_index, last_name_key, birth_date from member where nir_index = any(?)",
-                r -> new Identity(new MemberId(r.getObject(1, UUID.class)), r.getString(2), r.getString(3), r.getString(4),
-                        r.getDate(5).toLocalDate()), Jdbc.array("varchar", indexes));
+        return jdbc.list("select id, member_number, nir_index, last_name_key, birth_date, required_actions, email, address_line1, postcode, city "
+                        + "from member where nir_index = any(?)", r -> new Identity(new MemberId(r.getObject(1, UUID.class)), r.getString(2),
+                        r.getString(3), r.getString(4), r.getDate(5).toLocalDate(), RequiredAction.parse(r.getString(6)), r.getString(7) != null,
+                        r.getString(8) != null && r.getString(9) != null && r.getString(10) != null), Jdbc.array("varchar", indexes));
     }
 
     /** Flagged by the incident and still at risk: a password change or a second factor still pending. */
@@ -110,20 +116,6 @@ public class MemberRepository {
                     job, uuids(fresh));
         }
         return fresh;
-    }
-
-    /** What hardening a batch of members needs: their number, required actions, and which contacts are on file. */
-    public record Contact(MemberId id, String number, Set<RequiredAction> requiredActions, boolean email, boolean postal, String language) {
-    }
-
-    public List<Contact> contacts(java.util.Collection<MemberId> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.list("select id, member_number, required_actions, email, address_line1, postcode, city, language from member "
-                        + "where id = any(?)", r -> new Contact(new MemberId(r.getObject(1, UUID.class)), r.getString(2),
-                        RequiredAction.parse(r.getString(3)), r.getString(4) != null,
-                        r.getString(5) != null && r.getString(6) != null && r.getString(7) != null, r.getString(8)), uuids(ids));
     }
 
     /** Sets each member's required actions: one update per distinct set, so a batch of members costs a statement or two. */
