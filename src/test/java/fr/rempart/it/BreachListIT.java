@@ -335,4 +335,20 @@ class BreachListIT {
         }
         assertThat(Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin())).getJsonObject("notified").getInt("email")).isEqualTo(6);
     }
+
+    @Test
+    void theMessageCheckIsLimitedPerAddress() {
+        String address = "198.51.100." + (int) (Math.random() * 200 + 20);
+        int limited = 0;
+        for (int i = 0; i < 12; i++) {
+            int status = Api.send(HttpRequest.newBuilder(server.uri("/api/v1/message-checks")).header("Content-Type", "application/json")
+                    .header("X-Forwarded-For", address).POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"AAAA-AAAA-AA\"}"))).statusCode();
+            if (status == 429) {
+                limited++;
+            } else {
+                assertThat(status).isEqualTo(200);
+            }
+        }
+        assertThat(limited).isEqualTo(2); // ten a minute from one address, whatever the codes
+    }
 }
