@@ -1,14 +1,9 @@
 package fr.rempart.breach;
 
-import fr.rempart.platform.config.Settings;
-import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.platform.web.ProblemException;
-import fr.rempart.platform.web.ReturnPath;
-import fr.rempart.signin.staff.StaffPrincipal;
 import fr.rempart.signin.staff.StaffSessions;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,14 +17,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.net.URI;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The campaign page for the security administrator, signed in as staff: an incident's figures and
@@ -56,8 +49,6 @@ public class CampaignPages {
     Pages pages;
     @Inject
     CsrfToken csrf;
-    @Inject
-    Settings settings;
     @Context
     HttpHeaders headers;
     @Context
@@ -65,10 +56,7 @@ public class CampaignPages {
 
     @GET
     public Response page(@PathParam("id") String id) {
-        Optional<Response> signIn = signInFirst("/staff/incidents/" + id + "/campaign");
-        if (signIn.isPresent()) {
-            return signIn.get();
-        }
+        staff.require(headers, request, "/staff/incidents/" + id + "/campaign", "campaign.forbidden", "security-admin");
         Incident incident = incidents.find(id).orElseThrow(NotFoundException::new);
         Campaign.View view = campaign.of(id);
         Locale locale = Locales.of(headers);
@@ -95,26 +83,10 @@ public class CampaignPages {
     @Path("at-risk.csv")
     @Produces("text/csv;charset=UTF-8")
     public Response atRisk(@PathParam("id") String id) {
-        Optional<Response> signIn = signInFirst("/staff/incidents/" + id + "/campaign");
-        if (signIn.isPresent()) {
-            return signIn.get();
-        }
+        staff.require(headers, request, "/staff/incidents/" + id + "/campaign", "campaign.forbidden", "security-admin");
         incidents.find(id).orElseThrow(NotFoundException::new);
         return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> campaign.writeAtRisk(id, out))
                 .header("Content-Disposition", "attachment; filename=\"" + id + "-at-risk.csv\"").header("Cache-Control", "no-store").build();
-    }
-
-    /** A redirect to the staff sign-in (coming back here after), or a 403 for staff who are not security administrators. */
-    private Optional<Response> signInFirst(String back) {
-        Optional<StaffPrincipal> who = staff.current(headers, request);
-        if (who.isEmpty()) {
-            return Optional.of(Response.seeOther(URI.create(staff.signInPath()))
-                    .cookie(ReturnPath.set(back, ClientInfo.of(request, settings).secure())).build());
-        }
-        if (!who.get().groups().contains("security-admin")) {
-            throw new ProblemException(403, "campaign.forbidden");
-        }
-        return Optional.empty();
     }
 
     private static List<Map<String, Object>> legend(Locale locale) {

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /** A report as the helpdesk's queue shows it: never the words of the message nor the victim's identity. */
 public record Report(ReportReference reference, Status status, Set<Kind> kinds, Channel channel, Instant createdAt,
-                     String senderKey, String numberKey, String linkKey) {
+                     String senderKey, String numberKey, String linkKey, String assignedTo) {
 
     /** What happened; a report may say several. */
     public enum Kind { SUSPICIOUS_MESSAGE, GAVE_INFORMATION, IDENTITY_USED, MONEY_TAKEN }

@@ -20,6 +20,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.EntityPart;
+import fr.rempart.platform.web.BodyLimits;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -49,6 +52,8 @@ public class ReportResource {
     Reports reports;
     @Inject
     MemberRepository members;
+    @Inject
+    ReportEvidence evidence;
     @Context
     HttpHeaders headers;
     @Context
@@ -62,9 +67,45 @@ public class ReportResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
     public Response submit(JsonValue body) {
+        return file(body, List.of());
+    }
+
+    /**
+     * The same with evidence: a part {@code report} holding the JSON form, and up to five parts
+     * {@code files}, each checked by its content. Bounded as a whole ({@link BodyLimits.Upload}).
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Allowed.Anyone
+    @BodyLimits.Upload
+    public Response submitWithFiles(List<EntityPart> parts) throws java.io.IOException {
+        Locale locale = Locales.of(headers);
+        Optional<EntityPart> report = parts.stream().filter(p -> "report".equals(p.getName())).findFirst();
+        if (report.isEmpty()) {
+            throw new InvalidInputException(List.of(new FieldError("report", "NotNull", Messages.get(locale, "report.multipart.form-missing"))));
+        }
+        JsonValue body;
+        try (var reader = JsonBinder.JSON.createReader(report.get().getContent())) {
+            body = reader.readValue();
+        } catch (jakarta.json.JsonException e) {
+            throw new InvalidInputException(List.of(new FieldError("report", "json", Messages.get(locale, "json.object-expected"))));
+        }
+        List<ReportEvidence.Incoming> files = new java.util.ArrayList<>();
+        for (EntityPart part : parts) {
+            if (!"report".equals(part.getName())) {
+                if (!"files".equals(part.getName()) || part.getFileName().isEmpty()) {
+                    throw new InvalidInputException(List.of(new FieldError(part.getName(), "unknown", Messages.get(locale, "report.multipart.unknown-part"))));
+                }
+                files.add(new ReportEvidence.Incoming(part.getFileName().get(), part.getContent()));
+            }
+        }
+        return file(body, files);
+    }
+
+    private Response file(JsonValue body, List<ReportEvidence.Incoming> files) {
         Locale locale = Locales.of(headers);
         ReportForm form = JsonBinder.bind(body, ReportForm.class, locale);
-        Optional<TrustedIssuers.Caller> caller = Optional.ofNullable((TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER));
+        Optional<TrustedIssuers.Caller> caller = caller();
         Optional<Member> member = caller.flatMap(this::member);
         if (caller.isEmpty() && !ANONYMOUS.tryAcquire(fr.rempart.platform.web.ClientInfo.of(servletRequest, settings).address())) {
             throw new fr.rempart.platform.web.ProblemException(429, "problem.429.detail");
@@ -72,12 +113,9 @@ public class ReportResource {
         Actor actor = member.map(m -> Actor.member(m.number().value()))
                 .or(() -> caller.map(c -> Actor.token(c.issuerName(), c.subject())))
                 .orElse(new Actor("public", "anonymous"));
-        Reports.Filed filed = reports.submit(form, member.map(Member::id), actor, locale);
-        jakarta.json.JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
-        filed.routes().forEach(r -> routes.add(JsonBinder.JSON.createObjectBuilder().add("code", r.name())
-                .add("name", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".name"))
-                .add("how", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".how"))
-                .add("bring", fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".bring"))));
+        Reports.Filed filed = reports.submit(form, member.map(Member::id), actor, locale, files);
+        JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
+        filed.routes().forEach(r -> routes.add(route(r, locale)));
         return Response.status(filed.created() ? 201 : 200)
                 .entity(JsonBinder.JSON.createObjectBuilder().add("reference", filed.reference().value()).add("nextSteps", routes).build().toString())
                 .header("Cache-Control", "no-store").build();
@@ -86,15 +124,7 @@ public class ReportResource {
     @GET
     @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
     public Response queue(@QueryParam("status") String status) {
-        Optional<Report.Status> wanted = Optional.empty();
-        if (status != null && !status.isBlank()) {
-            try {
-                wanted = Optional.of(Report.Status.valueOf(status.strip().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(List.of(new FieldError("status", "OneOf",
-                        Messages.get(Locales.of(headers), "report.status.unknown"))));
-            }
-        }
+        Optional<Report.Status> wanted = status == null || status.isBlank() ? Optional.empty() : Optional.of(status(status, Locales.of(headers)));
         JsonArrayBuilder list = JsonBinder.JSON.createArrayBuilder();
         reports.queue(wanted, QUEUE_LIMIT).forEach(r -> list.add(view(r)));
         return Response.ok(list.build().toString()).header("Cache-Control", "no-store").build();
@@ -109,6 +139,163 @@ public class ReportResource {
         reports.clusters(100).forEach(c -> list.add(JsonBinder.JSON.createObjectBuilder().add("by", c.by()).add("key", c.key())
                 .add("count", c.count()).add("first", c.first().toString()).add("last", c.last().toString())));
         return Response.ok(list.build().toString()).header("Cache-Control", "no-store").build();
+    }
+
+    /** A report whole (facts, files, notes): for the member who filed it, with their own token, and the helpdesk. */
+    @GET
+    @jakarta.ws.rs.Path("{reference}")
+    @Allowed.Anyone
+    public Response details(@PathParam("reference") String reference) {
+        Reports.Details details = readable(reference);
+        Locale locale = Locales.of(headers);
+        JsonObjectBuilder json = view(details.report());
+        json.add("facts", JsonBinder.JSON.createReader(new java.io.StringReader(Reports.facts(details.form()))).readObject());
+        JsonArrayBuilder files = JsonBinder.JSON.createArrayBuilder();
+        details.files().forEach(f -> files.add(JsonBinder.JSON.createObjectBuilder().add("id", f.id()).add("fileName", f.fileName())
+                .add("contentType", f.contentType()).add("sizeBytes", f.sizeBytes()).add("sha256", f.sha256())));
+        JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
+        details.routes().forEach(r -> routes.add(route(r, locale)));
+        json.add("files", files).add("nextSteps", routes);
+        if (helpdesk(caller())) {
+            JsonArrayBuilder notes = JsonBinder.JSON.createArrayBuilder();
+            details.notes().forEach(n -> notes.add(JsonBinder.JSON.createObjectBuilder().add("author", n.author()).add("body", n.body())
+                    .add("at", n.at().toString())));
+            json.add("notes", notes);
+        }
+        return Response.ok(json.build().toString()).header("Cache-Control", "no-store").build();
+    }
+
+    /** The printable pre-complaint, in the caller's language: a download, never shown inline. */
+    @GET
+    @jakarta.ws.rs.Path("{reference}/pdf")
+    @Produces("application/pdf")
+    @Allowed.Anyone
+    public Response pdf(@PathParam("reference") String reference) {
+        Reports.Details details = readable(reference);
+        return Response.ok(reports.pdf(details, Locales.of(headers)))
+                .header("Content-Disposition", "attachment; filename=\"" + details.reference().value() + ".pdf\"")
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** One evidence file, as a download of opaque bytes: never rendered by the browser, whatever it holds. */
+    @GET
+    @jakarta.ws.rs.Path("{reference}/files/{id}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @Allowed.Anyone
+    public Response file(@PathParam("reference") String reference, @PathParam("id") long id) {
+        Reports.Details details = readable(reference);
+        return evidence.download(details.reference(), id).map(ReportResource::download).orElseThrow(jakarta.ws.rs.NotFoundException::new);
+    }
+
+    /** Triage: {@code {"status": "IN_PROGRESS"|"CLOSED"|"NEW", "assignee": "username" or ""}}, either or both; audited. */
+    @jakarta.ws.rs.PATCH
+    @jakarta.ws.rs.Path("{reference}")
+    @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response triage(@PathParam("reference") String reference, JsonValue body) {
+        Locale locale = Locales.of(headers);
+        Triage change = JsonBinder.bind(body, Triage.class, locale);
+        Optional<Report.Status> status = Optional.empty();
+        if (change.status() != null) {
+            status = Optional.of(status(change.status(), locale));
+        }
+        ReportReference ref = parse(reference);
+        Actor actor = staffActor();
+        reports.find(ref).orElseThrow(jakarta.ws.rs.NotFoundException::new);
+        if (change.assignee() != null) {
+            if (change.assignee().length() > 120) {
+                throw new InvalidInputException(List.of(new FieldError("assignee", "Size", Messages.get(locale, "report.assignee.size"))));
+            }
+            reports.assign(ref, change.assignee(), actor);
+        }
+        status.ifPresent(s -> reports.setStatus(ref, s, actor));
+        return details(reference);
+    }
+
+    /** The form of a triage change. */
+    public record Triage(String status, String assignee) {
+    }
+
+    /** A note on the report: {@code {"body": "..."}} (4,000 characters at most); audited without its words. */
+    @POST
+    @jakarta.ws.rs.Path("{reference}/notes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response note(@PathParam("reference") String reference, JsonValue body) {
+        Locale locale = Locales.of(headers);
+        NoteForm note = JsonBinder.bind(body, NoteForm.class, locale);
+        if (note.body() == null || note.body().isBlank() || note.body().length() > 4000) {
+            throw new InvalidInputException(List.of(new FieldError("body", "Size", Messages.get(locale, "report.note.size"))));
+        }
+        TrustedIssuers.Caller caller = caller().orElseThrow();
+        if (!reports.addNote(parse(reference), caller.subject(), note.body(), staffActor())) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        return Response.status(201).entity(details(reference).getEntity()).header("Cache-Control", "no-store").build();
+    }
+
+    /** The form of a note. */
+    public record NoteForm(String body) {
+    }
+
+    static Response download(ReportEvidence.Download download) {
+        return Response.ok((jakarta.ws.rs.core.StreamingOutput) out -> java.nio.file.Files.copy(download.path(), out))
+                .type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"evidence-" + download.file().id() + extension(download.file().fileName())
+                        + "\"; filename*=UTF-8''" + java.net.URLEncoder.encode(download.file().fileName(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                .header("X-Content-Type-Options", "nosniff").header("Cache-Control", "no-store").build();
+    }
+
+    private static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot).toLowerCase(Locale.ROOT);
+        return ext.matches("\\.[a-z0-9]{1,5}") ? ext : "";
+    }
+
+    /** The report, if the caller may read it: the helpdesk, or the member who filed it; 404 for anyone else, as for a report that does not exist. */
+    private Reports.Details readable(String reference) {
+        Optional<TrustedIssuers.Caller> caller = caller();
+        if (caller.isEmpty()) {
+            throw new fr.rempart.platform.web.ProblemException(401, "report.sign-in-needed");
+        }
+        Reports.Details details = reports.find(parse(reference)).orElseThrow(jakarta.ws.rs.NotFoundException::new);
+        if (helpdesk(caller) || caller.flatMap(this::member).map(m -> details.filedBy(m.id())).orElse(false)) {
+            return details;
+        }
+        throw new jakarta.ws.rs.NotFoundException();
+    }
+
+    private static ReportReference parse(String reference) {
+        return ReportReference.parse(reference).orElseThrow(jakarta.ws.rs.NotFoundException::new);
+    }
+
+    private Optional<TrustedIssuers.Caller> caller() {
+        return Optional.ofNullable((TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER));
+    }
+
+    private static boolean helpdesk(Optional<TrustedIssuers.Caller> caller) {
+        return caller.map(c -> c.groups().contains("helpdesk-agent") || c.groups().contains("helpdesk-supervisor")).orElse(false);
+    }
+
+    private Actor staffActor() {
+        TrustedIssuers.Caller c = caller().orElseThrow();
+        return Actor.token(c.issuerName(), c.subject());
+    }
+
+    private static Report.Status status(String value, Locale locale) {
+        try {
+            return Report.Status.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(List.of(new FieldError("status", "OneOf", Messages.get(locale, "report.status.unknown"))));
+        }
+    }
+
+    static JsonObjectBuilder route(OfficialChannels.Route r, Locale locale) {
+        return JsonBinder.JSON.createObjectBuilder().add("code", r.name())
+                .add("name", Messages.get(locale, "report.route." + r.name() + ".name"))
+                .add("how", Messages.get(locale, "report.route." + r.name() + ".how"))
+                .add("bring", Messages.get(locale, "report.route." + r.name() + ".bring"));
     }
 
     /** A member's own access token from Rempart's provider: its subject is the member's id. */
@@ -133,6 +320,7 @@ public class ReportResource {
         Optional.ofNullable(report.senderKey()).ifPresent(k -> cluster.add("sender", k));
         Optional.ofNullable(report.numberKey()).ifPresent(k -> cluster.add("number", k));
         Optional.ofNullable(report.linkKey()).ifPresent(k -> cluster.add("link", k));
+        Optional.ofNullable(report.assignedTo()).ifPresent(a -> json.add("assignee", a));
         return json.add("cluster", cluster);
     }
 }

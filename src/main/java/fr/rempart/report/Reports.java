@@ -8,7 +8,9 @@ import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.FormValidator;
+import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.signin.SessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,14 +54,17 @@ public class Reports {
     private MemberService members;
     private fr.rempart.member.MemberRepository memberRepository;
     private fr.rempart.notify.Notices notices;
+    private ReportEvidence evidence;
     private Duration retention;
+    private String mutualName;
 
     protected Reports() {
     }
 
     @Inject
     public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, MemberService members,
-                   fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, Settings settings) {
+                   fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, ReportEvidence evidence,
+                   Settings settings) {
         this.jdbc = jdbc;
         this.memberRepository = memberRepository;
         this.notices = notices;
@@ -67,7 +72,9 @@ public class Reports {
         this.audit = audit;
         this.sessions = sessions;
         this.members = members;
+        this.evidence = evidence;
         this.retention = settings.reportRetention();
+        this.mutualName = settings.mutualName();
     }
 
     /**
@@ -77,6 +84,15 @@ public class Reports {
      * @throws fr.rempart.platform.validation.InvalidInputException before anything is written
      */
     public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale) {
+        return submit(form, member, actor, locale, List.of());
+    }
+
+    /**
+     * The same, with evidence files sent along: the form is validated first, then every file is
+     * checked, then the report, its files (these and any uploaded earlier under the form's key) and
+     * the audit entry are written in one transaction. A refused file files nothing.
+     */
+    public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale, List<ReportEvidence.Incoming> files) {
         validator.check(form, locale, ReportForm.Step.all(member.isPresent()));
         List<OfficialChannels.Route> routes = OfficialChannels.forCase(form.kindSet(), form.channelValue().orElseThrow(), form.informationSet());
         String key = form.submissionKey();
@@ -86,18 +102,21 @@ public class Reports {
                 return new Filed(earlier.get(), false, routes);
             }
         }
+        List<ReportEvidence.Prepared> prepared = evidence.prepare(files, key == null ? 0 : evidence.drafts(key).size(), locale);
         try {
-            return new Filed(file(form, member, actor, routes, locale), true, routes);
-        } catch (Jdbc.DataAccessException e) {
+            return new Filed(file(form, member, actor, routes, locale, prepared), true, routes);
+        } catch (RuntimeException e) {
+            evidence.discard(prepared);
             // The same form posted twice at once: the other post filed it first.
-            if (key != null && Jdbc.isUniqueViolation(e)) {
+            if (key != null && e instanceof Jdbc.DataAccessException && Jdbc.isUniqueViolation(e)) {
                 return bySubmissionKey(key).map(r -> new Filed(r, false, routes)).orElseThrow(() -> e);
             }
             throw e;
         }
     }
 
-    private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor, List<OfficialChannels.Route> routes, Locale locale) {
+    private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor, List<OfficialChannels.Route> routes, Locale locale,
+                                 List<ReportEvidence.Prepared> files) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         ReportReference reference = ReportReference.random();
         Set<Report.Kind> kinds = form.kindSet();
@@ -114,9 +133,15 @@ public class Reports {
                     form.senderValue().orElseThrow(), Date.valueOf(BirthDates.parse(form.occurredOn()).orElseThrow()), names(given),
                     form.amountInCents().orElse(null), facts(form), senderKey.orElse(null), numberKey.orElse(null), linkKey.orElse(null),
                     now, now.plus(retention));
+            evidence.record(c, reference, files, now);
+            int attached = files.size() + (form.submissionKey() == null ? 0 : evidence.attachDrafts(c, form.submissionKey(), reference));
+            if (attached > ReportEvidence.MAX_FILES) {
+                throw new InvalidInputException(List.of(new FieldError("files", "TooMany",
+                        fr.rempart.platform.web.Messages.get(locale, "report.evidence.too-many", ReportEvidence.MAX_FILES, attached - files.size()))));
+            }
             // Never the words of the message nor the victim's identity: the audit trail outlives the report.
             audit.record(actor, "report.submitted", reference.value(), null, "kinds=" + names(kinds) + " channel=" + form.channelValue().orElseThrow()
-                    + " information=" + names(given) + " member=" + member.isPresent());
+                    + " information=" + names(given) + " member=" + member.isPresent() + " files=" + attached);
             if (member.isPresent() && given.stream().anyMatch(ACCOUNT_SECRETS::contains)) {
                 protect(member.get(), reference, given, actor);
             }
@@ -150,14 +175,109 @@ public class Reports {
      * notes and attachments' records (cascade); returns how many. Audited with the count only.
      */
     public int purge(Instant now) {
+        List<String> files = new java.util.ArrayList<>();
         int purged = jdbc.transaction(c -> {
+            files.addAll(evidence.storageNames(c, "purge_after < ?", now));
             int n = Jdbc.execute(c, "delete from report where purge_after < ?", now);
             if (n > 0) {
-                audit.record(Actor.SYSTEM, "reports.purged", null, "retention", "count=" + n);
+                audit.record(Actor.SYSTEM, "reports.purged", null, "retention", "count=" + n + " files=" + files.size());
             }
             return n;
         });
+        // The files go once their rows are gone: a crash in between leaves an unreachable file, never a record without its file.
+        files.forEach(evidence::delete);
+        evidence.purgeDrafts(now);
         return purged;
+    }
+
+    /** A helpdesk note on a report. */
+    public record Note(String author, String body, Instant at) {
+    }
+
+    /** A report whole, for the member who filed it and the helpdesk: the facts as typed, the files, the notes. */
+    public record Details(Report report, Optional<MemberId> member, String assignedTo, Instant updatedAt, ReportForm form,
+                          List<ReportEvidence.StoredFile> files, List<Note> notes, List<OfficialChannels.Route> routes) {
+        public ReportReference reference() {
+            return report.reference();
+        }
+
+        /** Only the member who filed it (signed in) and the helpdesk may read a report. */
+        public boolean filedBy(MemberId someone) {
+            return member.isPresent() && member.get().equals(someone);
+        }
+    }
+
+    public Optional<Details> find(ReportReference reference) {
+        return jdbc.one("select reference, status, kinds, channel, created_at, sender_key, number_key, link_key, assigned_to, member_id, updated_at, facts "
+                + "from report where reference = ?", r -> {
+                    Report report = report(r);
+                    ReportForm form = JsonBinder.bind(jakarta.json.Json.createReader(new java.io.StringReader(r.getString("facts"))).readObject(),
+                            ReportForm.class, Locale.FRENCH);
+                    Optional<MemberId> member = Optional.ofNullable(r.getObject("member_id", java.util.UUID.class)).map(MemberId::new);
+                    return new Details(report, member, report.assignedTo(), Jdbc.instant(r, "updated_at"), form, List.of(), List.of(),
+                            OfficialChannels.forCase(form.kindSet(), form.channelValue().orElse(report.channel()), form.informationSet()));
+                }, reference.value())
+                .map(d -> new Details(d.report(), d.member(), d.assignedTo(), d.updatedAt(), d.form(), evidence.of(reference), notes(reference), d.routes()));
+    }
+
+    /** The member's own reports, newest first. */
+    public List<Report> filedBy(MemberId member) {
+        return jdbc.list("select reference, status, kinds, channel, created_at, sender_key, number_key, link_key, assigned_to from report where member_id = ? "
+                + "order by created_at desc", Reports::report, member.value());
+    }
+
+    /** The printable pre-complaint: facts in the order the police record them, the evidence, the letter to the procureur when it fits. */
+    public byte[] pdf(Details details, Locale locale) {
+        return ComplaintRenderer.render(details.reference(), details.report().createdAt(), details.form(),
+                details.files().stream().map(ReportEvidence.StoredFile::evidence).toList(), details.routes(), mutualName, locale);
+    }
+
+    /** The helpdesk takes a report ({@code assignee}, or nobody when blank); a new report is then in progress. Audited. */
+    public boolean assign(ReportReference reference, String assignee, Actor actor) {
+        String who = blank(assignee) ? null : assignee.strip();
+        if (who == null) {
+            return change(reference, actor, "report.assigned", "assignee=-",
+                    "update report set assigned_to = null, updated_at = ? where reference = ?", now(), reference.value());
+        }
+        return change(reference, actor, "report.assigned", "assignee=" + who, "update report set assigned_to = ?, "
+                + "status = case when status = 'NEW' then 'IN_PROGRESS' else status end, updated_at = ? where reference = ?", who, now(), reference.value());
+    }
+
+    /** Moves a report to another status (a closed one may be reopened). Audited. */
+    public boolean setStatus(ReportReference reference, Report.Status status, Actor actor) {
+        return change(reference, actor, "report.status-changed", "status=" + status.name(),
+                "update report set status = ?, updated_at = ? where reference = ?", status.name(), now(), reference.value());
+    }
+
+    /** Adds a helpdesk note; audited without its words (they stay with the report and go with it). */
+    public boolean addNote(ReportReference reference, String author, String body, Actor actor) {
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "update report set updated_at = ? where reference = ?", now(), reference.value()) == 0) {
+                return false;
+            }
+            Jdbc.execute(c, "insert into report_note (reference, author, body, created_at) values (?, ?, ?, ?)", reference.value(), author, body.strip(), now());
+            audit.record(actor, "report.note-added", reference.value(), null, "length=" + body.strip().length());
+            return true;
+        });
+    }
+
+    private boolean change(ReportReference reference, Actor actor, String action, String detail, String sql, Object... parameters) {
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, sql, parameters) == 0) {
+                return false;
+            }
+            audit.record(actor, action, reference.value(), null, detail);
+            return true;
+        });
+    }
+
+    private List<Note> notes(ReportReference reference) {
+        return jdbc.list("select author, body, created_at from report_note where reference = ? order by id",
+                r -> new Note(r.getString(1), r.getString(2), Jdbc.instant(r, "created_at")), reference.value());
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Reports that share a sender, a number or a link: one phishing campaign, seen once with its count. */
@@ -177,7 +297,7 @@ public class Reports {
 
     /** The helpdesk's queue, newest first, optionally of one status. */
     public List<Report> queue(Optional<Report.Status> status, int limit) {
-        String columns = "select reference, status, kinds, channel, created_at, sender_key, number_key, link_key from report";
+        String columns = "select reference, status, kinds, channel, created_at, sender_key, number_key, link_key, assigned_to from report";
         return status.isPresent()
                 ? jdbc.list(columns + " where status = ? order by created_at desc limit ?", Reports::report, status.get(), limit)
                 : jdbc.list(columns + " order by created_at desc limit ?", Reports::report, limit);
@@ -188,7 +308,7 @@ public class Reports {
     }
 
     /** The facts and the identity as typed (stripped), for the member's own view, the PDF and the helpdesk. */
-    private static String facts(ReportForm form) {
+    static String facts(ReportForm form) {
         JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder();
         for (var component : ReportForm.class.getRecordComponents()) {
             if (component.getName().equals("submissionKey")) {
@@ -213,7 +333,7 @@ public class Reports {
     private static Report report(ResultSet r) throws SQLException {
         return new Report(new ReportReference(r.getString("reference")), Report.Status.valueOf(r.getString("status")),
                 parse(r.getString("kinds"), Report.Kind.class), Report.Channel.valueOf(r.getString("channel")), Jdbc.instant(r, "created_at"),
-                r.getString("sender_key"), r.getString("number_key"), r.getString("link_key"));
+                r.getString("sender_key"), r.getString("number_key"), r.getString("link_key"), r.getString("assigned_to"));
     }
 
     private static <E extends Enum<E>> Set<E> parse(String names, Class<E> type) {

@@ -45,7 +45,7 @@ class ReportsTest {
         };
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
-                db.settings);
+                new ReportEvidence(db.jdbc, audit, db.settings), db.settings);
     }
 
     @AfterEach

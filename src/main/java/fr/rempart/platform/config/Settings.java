@@ -133,6 +133,29 @@ public class Settings {
         return duration("rempart.report.retention", Duration.ofDays(180));
     }
 
+    /** Where evidence files are kept: outside the web application, never served from a static path. */
+    public Path reportFilesDir() {
+        return string("rempart.report.files-dir").map(Path::of).orElse(dataDir().resolve("report-files")).toAbsolutePath().normalize();
+    }
+
+    /** The largest evidence file accepted; a report holds at most five. */
+    public long reportMaxFileBytes() {
+        try {
+            long bytes = string("rempart.report.max-file-bytes").map(Long::parseLong).orElse(5L * 1024 * 1024);
+            if (bytes < 1024) {
+                throw new IllegalStateException("rempart.report.max-file-bytes must be at least 1024");
+            }
+            return bytes;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("rempart.report.max-file-bytes must be a number of bytes", e);
+        }
+    }
+
+    /** A request carrying evidence: five files at most, and the form's fields. */
+    public long reportMaxUploadBytes() {
+        return 5 * reportMaxFileBytes() + 256 * 1024;
+    }
+
     public Duration sessionIdleTimeout() {
         return duration("rempart.session.idle-timeout", Duration.ofMinutes(30));
     }
@@ -380,6 +403,8 @@ public class Settings {
         }
         passwordResetLifetime();
         breachMaxUploadBytes();
+        reportFilesDir();
+        reportMaxFileBytes();
         breachWorkers();
         noticeLanguage();
         noticeLetters();

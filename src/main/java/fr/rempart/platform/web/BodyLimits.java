@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Small bodies for small requests: a JSON or form body is read whole up to 64 KiB (413 beyond) and
  * must be valid UTF-8 (400 otherwise), before any parsing. Methods marked {@link Streamed} (file
- * imports) read their stream themselves, unbounded.
+ * imports) read their stream themselves, unbounded; methods marked {@link Upload} (evidence files)
+ * take up to {@code rempart.report.max-file-bytes} five times over: 413 from the declared length
+ * before anything is read, or as soon as a body without one goes past it.
  */
 @Provider
 public class BodyLimits implements ContainerRequestFilter {
@@ -35,19 +37,36 @@ public class BodyLimits implements ContainerRequestFilter {
     public @interface Streamed {
     }
 
+    /** The method takes evidence files as multipart/form-data, bounded by {@link fr.rempart.platform.config.Settings#reportMaxUploadBytes()}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    public @interface Upload {
+    }
+
     @Context
     ResourceInfo resource;
+    @jakarta.inject.Inject
+    fr.rempart.platform.config.Settings settings;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         if (!request.hasEntity() || (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Streamed.class))) {
             return;
         }
+        MediaType type = request.getMediaType();
+        if (type != null && MediaType.MULTIPART_FORM_DATA_TYPE.isCompatible(type) && resource.getResourceMethod() != null
+                && resource.getResourceMethod().isAnnotationPresent(Upload.class)) {
+            long max = settings.reportMaxUploadBytes();
+            if (request.getLength() > max) {
+                throw new ProblemException(413, "problem.upload-too-large", max / (1024 * 1024));
+            }
+            request.setEntityStream(new Bounded(request.getEntityStream(), max));
+            return;
+        }
         if (request.getLength() > MAX_BYTES) {
             throw new ProblemException(413, "problem.body-too-large", MAX_BYTES / 1024);
         }
         byte[] body = readAtMost(request.getEntityStream(), MAX_BYTES);
-        MediaType type = request.getMediaType();
         boolean text = type == null || type.getSubtype().endsWith("json") || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE);
         if (text) {
             try {
@@ -66,5 +85,37 @@ public class BodyLimits implements ContainerRequestFilter {
             throw new ProblemException(413, "problem.body-too-large", max / 1024);
         }
         return body;
+    }
+
+    /** Fails the read (413) once more than {@code max} bytes have come, for bodies sent without a length. */
+    static final class Bounded extends java.io.FilterInputStream {
+        private final long max;
+        private long read;
+
+        Bounded(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > max) {
+                throw new ProblemException(413, "problem.upload-too-large", max / (1024 * 1024));
+            }
+        }
     }
 }

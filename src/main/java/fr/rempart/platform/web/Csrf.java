@@ -54,6 +54,25 @@ public class Csrf {
     }
 
     /**
+     * A page form posted as {@code multipart/form-data} (evidence files): the filter cannot read the
+     * token without parsing the files, so the method receives the parts and calls
+     * {@link #require(HttpHeaders, boolean, String)} before it uses any of them. Any other multipart
+     * page post is refused.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+    public @interface InMultipartBody {
+    }
+
+    /** The form's token must match the browser's CSRF cookie, or 403 before anything is done. */
+    public void require(jakarta.ws.rs.core.HttpHeaders headers, boolean secure, String submitted) {
+        jakarta.ws.rs.core.Cookie cookie = headers.getCookies().get(cookieName(secure));
+        if (cookie == null || !valid(cookie.getValue(), submitted)) {
+            throw new ProblemException(403, "problem.csrf");
+        }
+    }
+
+    /**
      * A POST that is not a page form: called by other servers with their own authentication (the
      * OAuth token endpoint), or cross-site by design (authorization by form post, logout).
      */

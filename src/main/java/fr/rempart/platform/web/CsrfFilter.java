@@ -54,6 +54,12 @@ public class CsrfFilter implements ContainerRequestFilter, ContainerResponseFilt
         if ("cross-site".equals(request.getHeaderString("Sec-Fetch-Site")) || !sameOrigin(request)) {
             throw new ProblemException(403, "problem.csrf");
         }
+        if (request.hasEntity() && MediaType.MULTIPART_FORM_DATA_TYPE.isCompatible(request.getMediaType())) {
+            if (resource.getResourceMethod() == null || !resource.getResourceMethod().isAnnotationPresent(Csrf.InMultipartBody.class)) {
+                throw new ProblemException(403, "problem.csrf");
+            }
+            return; // the method checks the token among the parts, before using any
+        }
         Cookie cookie = request.getCookies().get(Csrf.cookieName(ClientInfo.of(servletRequest, settings).secure()));
         String submitted = null;
         if (request.hasEntity() && MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(request.getMediaType())) {

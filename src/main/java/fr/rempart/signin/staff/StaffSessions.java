@@ -68,6 +68,23 @@ public class StaffSessions {
         return sessions.openLocked(sid);
     }
 
+    /**
+     * The staff page's gate: the member of staff signed in on this browser, if they are in one of
+     * {@code groups}. Otherwise the request ends here: a redirect to the staff sign-in, which comes
+     * back to {@code back}; or a 403 saying {@code forbiddenKey} to staff outside the groups.
+     */
+    public StaffPrincipal require(HttpHeaders headers, HttpServletRequest request, String back, String forbiddenKey, String... groups) {
+        Optional<StaffPrincipal> who = current(headers, request);
+        if (who.isEmpty()) {
+            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH))
+                    .cookie(fr.rempart.platform.web.ReturnPath.set(back, client(request).secure())).build());
+        }
+        if (java.util.Arrays.stream(groups).noneMatch(who.get().groups()::contains)) {
+            throw new fr.rempart.platform.web.ProblemException(403, forbiddenKey);
+        }
+        return who.get();
+    }
+
     /** Where a browser signs in as staff. */
     public String signInPath() {
         return SIGN_IN_PATH;
