@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StaffSignInIT {
 
     // The demo staff (DemoStaff): known passwords and fixed secrets, printed at start-up.
-    private static final String AGENT_PASSWORD = "guichet-violette-ardoise-31";
-    private static final String AGENT_SECRET = "KRSXG5CTMVRXEZLUNBUW4ZZAGEZDGNBV";
+    static final String AGENT_PASSWORD = "guichet-violette-ardoise-31";
+    static final String AGENT_SECRET = "KRSXG5CTMVRXEZLUNBUW4ZZAGEZDGNBV";
     private static final String SUPERVISOR_PASSWORD = "balise-cobalt-marelle-58";
     private static final String SUPERVISOR_SECRET = "ONUXA2LSMVZXI2LPNYQGC3DQNBQWEZLU";
     private static final String ADMIN_PASSWORD = "sureau-boussole-lagune-77";
@@ -40,7 +40,7 @@ class StaffSignInIT {
      * A code no earlier sign-in of this test run used: the current time step, or a later one within
      * the ±1 step the server accepts, waiting for the clock when those are used up.
      */
-    private static synchronized String freshCode(String secret) {
+    static synchronized String freshCode(String secret) {
         long now = Instant.now().getEpochSecond() / 30;
         long step = Math.max(now, LAST_STEP.getOrDefault(secret, Long.MIN_VALUE) + 1);
         while (step > Instant.now().getEpochSecond() / 30 + 1) {
@@ -59,11 +59,11 @@ class StaffSignInIT {
         return r.headers().firstValue("Location").orElse("");
     }
 
-    private static HttpResponse<String> signIn(FormClient browser, String username, String password) {
+    static HttpResponse<String> signIn(FormClient browser, String username, String password) {
         return browser.submit("/staff/signin", "/staff/signin", Map.of("username", username, "password", password));
     }
 
-    private static HttpResponse<String> code(FormClient browser, String code) {
+    static HttpResponse<String> code(FormClient browser, String code) {
         return browser.submit("/staff/signin/code", "/staff/signin/code", Map.of("code", code));
     }
 
