@@ -1,19 +1,15 @@
 package fr.rempart.notify;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
-import org.apache.fontbox.ttf.TTFParser;
-import org.apache.fontbox.ttf.TrueTypeFont;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import fr.rempart.platform.pdf.EmbeddedFont;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -26,11 +22,9 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -89,7 +83,6 @@ public final class LetterRenderer {
     private static final float ASCENT = 0.905f;
     private static final float CAP_HEIGHT = 0.73f;
     private static final float DESCENT = 0.212f;
-    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
     private static final String[] HEADER = {"sequence", "member_number", "first_page", "pages", "name", "address"};
 
     /** What a letter's layout puts on a page, drawn once the letter's page count is known. */
@@ -107,10 +100,7 @@ public final class LetterRenderer {
     private final Path manifest;
     private final PDDocument document = new PDDocument();
     /** Kept open until the document is saved: the subset is taken from it then. */
-    private final TrueTypeFont ttf;
-    private final PDType0Font font;
-    /** Glyph widths by code point (NaN: the font has no glyph), so each character is looked up once per batch. */
-    private final Map<Integer, Float> widths = new HashMap<>();
+    private final EmbeddedFont font;
     private final List<String[]> rows = new ArrayList<>();
     private Batch batch;
 
@@ -118,15 +108,11 @@ public final class LetterRenderer {
         this.pdf = pdf;
         this.manifest = manifest;
         // Loaded once per document and embedded as a subset: only the glyphs the batch uses are written.
-        try (InputStream in = LetterRenderer.class.getResourceAsStream(FONT)) {
-            ttf = new TTFParser().parse(new RandomAccessReadBuffer(in));
-            // PDFBox applies the font's GSUB rules (ligatures) in showText word by word, compiling a regular
-            // expression for each word: 25 ms a two-page letter instead of 0.5 ms. A letter needs no ligature.
-            ttf.setEnableGsub(false);
-            font = PDType0Font.load(document, ttf, true);
-        } catch (IOException e) {
+        try {
+            font = EmbeddedFont.liberationSans(document);
+        } catch (RuntimeException e) {
             closeQuietly();
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
 
@@ -159,7 +145,7 @@ public final class LetterRenderer {
         if (batch != null) {
             return batch;
         }
-        try (document; ttf) {
+        try (document; font) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             writeAside(pdf, out -> document.save(new DigestOutputStream(out, sha256)));
             writeAside(manifest, out -> {
@@ -266,7 +252,7 @@ public final class LetterRenderer {
                         content.setLineWidth(t.size() * 0.035f);
                     }
                     content.beginText();
-                    content.setFont(font, t.size());
+                    content.setFont(font.font(), t.size());
                     content.setRenderingMode(t.bold() ? RenderingMode.FILL_STROKE : RenderingMode.FILL);
                     content.newLineAtOffset(t.x(), t.baseline());
                     content.showText(t.text());
@@ -276,98 +262,16 @@ public final class LetterRenderer {
         }
     }
 
-    /**
-     * Lines no wider than {@code width}: "\n" breaks a line, spaces are where lines break, a word
-     * wider than the line is cut where it overflows.
-     */
     private List<String> wrap(String text, float size, float width) {
-        List<String> lines = new ArrayList<>();
-        float space = width(" ", size);
-        for (String paragraph : text.split("\n", -1)) {
-            StringBuilder line = new StringBuilder();
-            float used = 0;
-            for (String word : paragraph.split(" ")) {
-                if (word.isEmpty()) {
-                    continue;
-                }
-                float w = width(word, size);
-                if (!line.isEmpty() && used + space + w <= width) {
-                    line.append(' ').append(word);
-                    used += space + w;
-                    continue;
-                }
-                if (!line.isEmpty()) {
-                    lines.add(line.toString());
-                }
-                while (w > width) {
-                    int cut = fit(word, size, width);
-                    lines.add(word.substring(0, cut));
-                    word = word.substring(cut);
-                    w = width(word, size);
-                }
-                line = new StringBuilder(word);
-                used = w;
-            }
-            lines.add(line.toString());
-        }
-        return lines;
+        return font.wrap(text, size, width);
     }
 
-    /** How many chars of {@code word} fit in {@code width}: at least one code point, so that cutting always progresses. */
-    private int fit(String word, float size, float width) {
-        float used = 0;
-        int end = Character.charCount(word.codePointAt(0));
-        used += glyphWidth(word.codePointAt(0)) * size / 1000;
-        while (end < word.length()) {
-            int cp = word.codePointAt(end);
-            used += glyphWidth(cp) * size / 1000;
-            if (used > width) {
-                break;
-            }
-            end += Character.charCount(cp);
-        }
-        return end;
-    }
-
-    /** The text as the font can draw it: a character without a glyph (emoji, CJK…) becomes '?', a tab a space. */
     private String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length());
-        text.replace("\r\n", "\n").codePoints().forEach(cp -> {
-            if (cp == '\n') {
-                out.append('\n');
-            } else if (cp == '\t') {
-                out.append(' ');
-            } else if (Float.isNaN(glyphWidth(cp))) {
-                out.append('?');
-            } else {
-                out.appendCodePoint(cp);
-            }
-        });
-        return out.toString();
+        return font.printable(text);
     }
 
     private float width(String printable, float size) {
-        return (float) printable.codePoints().mapToDouble(this::glyphWidth).sum() * size / 1000;
-    }
-
-    /**
-     * The glyph's advance in thousandths of the text size, NaN when the font has none. Asked through
-     * {@code getStringWidth}, which throws for a missing glyph: {@code PDType0Font.hasGlyph} takes a
-     * character code of the font, not a Unicode code point.
-     */
-    private float glyphWidth(int codePoint) {
-        return widths.computeIfAbsent(codePoint, cp -> {
-            try {
-                return font.getStringWidth(Character.toString(cp));
-            } catch (IllegalArgumentException e) {
-                return Float.NaN;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return font.width(printable, size);
     }
 
     private static String join(String place, String date) {
@@ -405,9 +309,6 @@ public final class LetterRenderer {
     private void closeQuietly() {
         try {
             document.close();
-            if (ttf != null) {
-                ttf.close();
-            }
         } catch (IOException ignored) {
             // already failing: the original error is the one reported
         }
