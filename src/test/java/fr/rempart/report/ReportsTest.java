@@ -104,15 +104,27 @@ class ReportsTest {
     }
 
     @Test
-    void reportsArePurgedWithTheirNotesOnceTheirRetentionHasPassed() {
-        Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+    void reportsArePurgedWithTheirNotesAndFilesOnceTheirRetentionHasPassed() throws Exception {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
+        Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH,
+                List.of(new ReportEvidence.Incoming("capture.png", new java.io.ByteArrayInputStream(png.toByteArray()))));
+        java.nio.file.Path files = db.settings.reportFilesDir();
+        assertThat(count("report_attachment")).isEqualTo(1);
+        try (var stored = java.nio.file.Files.list(files)) {
+            assertThat(stored.filter(java.nio.file.Files::isRegularFile)).hasSize(1);
+        }
         db.jdbc.update("insert into report_note (reference, author, body, created_at) values (?, 'agent', 'rappelé', ?)", filed.reference().value(),
                 java.time.Instant.now());
         assertThat(reports.purge(java.time.Instant.now())).isZero(); // kept for rempart.report.retention (180 days by default)
         assertThat(reports.purge(java.time.Instant.now().plus(java.time.Duration.ofDays(181)))).isEqualTo(1);
         assertThat(count("report")).isZero();
         assertThat(count("report_note")).isZero();
-        assertThat(db.jdbc.one("select detail from audit_event where action = 'reports.purged'", r -> r.getString(1))).contains("count=1");
+        assertThat(count("report_attachment")).isZero();
+        try (var stored = java.nio.file.Files.list(files)) {
+            assertThat(stored.filter(java.nio.file.Files::isRegularFile)).isEmpty();
+        }
+        assertThat(db.jdbc.one("select detail from audit_event where action = 'reports.purged'", r -> r.getString(1))).hasValue("count=1 files=1");
     }
 
     @Test
