@@ -53,6 +53,23 @@ public class ReportEvidence {
 
     /** A file as the browser or the client sent it: its name (untrusted) and content. */
     public record Incoming(String submittedName, InputStream content) {
+
+        /**
+         * A multipart part's file name as Jersey gives it: read from the header as ISO-8859-1, while
+         * browsers send UTF-8 there. Read again as UTF-8 when the bytes are UTF-8 ("relevé.pdf", not "relevÃ©.pdf").
+         */
+        public static Incoming ofPart(String headerFileName, InputStream content) {
+            String name = headerFileName;
+            if (name.chars().allMatch(c -> c <= 0xFF)) {
+                try {
+                    name = java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .decode(java.nio.ByteBuffer.wrap(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+                } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                    name = headerFileName;
+                }
+            }
+            return new Incoming(name, content);
+        }
     }
 
     /** A stored file: {@code id} names it within its report or draft. */

@@ -179,7 +179,7 @@ public class ReportPages {
             if (part.getFileName().isPresent()) {
                 // A file input left empty still sends a part, named "" and empty.
                 if (!part.getFileName().get().isEmpty()) {
-                    files.add(new ReportEvidence.Incoming(part.getFileName().get(), part.getContent()));
+                    files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
                 }
             } else if (part.getName().length() <= 40) {
                 values.computeIfAbsent(part.getName(), n -> new ArrayList<>()).add(part.getContent(String.class));

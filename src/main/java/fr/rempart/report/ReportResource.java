@@ -96,7 +96,7 @@ public class ReportResource {
                 if (!"files".equals(part.getName()) || part.getFileName().isEmpty()) {
                     throw new InvalidInputException(List.of(new FieldError(part.getName(), "unknown", Messages.get(locale, "report.multipart.unknown-part"))));
                 }
-                files.add(new ReportEvidence.Incoming(part.getFileName().get(), part.getContent()));
+                files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
             }
         }
         return file(body, files);

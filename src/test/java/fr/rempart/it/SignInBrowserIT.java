@@ -7,17 +7,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.util.List;
-import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,16 +25,7 @@ class SignInBrowserIT {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory("rempart-chromium"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start();
     }
 
     @AfterAll
@@ -246,30 +228,19 @@ class SignInBrowserIT {
         }
     }
 
-    /** After a submit, the browser reaches the page (the submit does not wait for the navigation). */
     private void awaitUrl(String ending) {
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith(ending));
+        Chromium.awaitUrl(driver, ending);
     }
 
-    /** A form submitted with Enter: wait for the answer page to show the field's errors. */
     private void awaitErrorsOf(String field) {
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> !d.findElements(By.cssSelector("#" + field + "-error li")).isEmpty());
+        Chromium.awaitErrorsOf(driver, field);
     }
 
     private void assertEveryFieldIsLabelled() {
-        List<WebElement> fields = driver.findElements(By.cssSelector("input:not([type=hidden]), select, textarea"));
-        assertThat(fields).isNotEmpty();
-        for (WebElement field : fields) {
-            String id = field.getAttribute("id");
-            boolean labelled = (id != null && !driver.findElements(By.cssSelector("label[for='" + id + "']")).isEmpty())
-                    || field.getAttribute("aria-label") != null;
-            assertThat(labelled).as("field %s has a label", field.getAttribute("name")).isTrue();
-        }
+        Chromium.assertEveryFieldIsLabelled(driver);
     }
 
     private void assertNoContentSecurityPolicyViolation() {
-        List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
-        assertThat(entries).noneMatch(e -> e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to"));
+        Chromium.assertNoContentSecurityPolicyViolation(driver);
     }
 }
