@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -59,7 +59,8 @@ class ReportBrowserIT {
             try {
                 old.isDisplayed();
                 return false;
-            } catch (StaleElementReferenceException gone) {
+            } catch (WebDriverException gone) {
+                // Stale, or (Chromium) "node does not belong to the document": the old page is gone.
                 return true;
             }
         });

@@ -212,6 +212,7 @@ class ReportFilesIT {
         String page = browser.get("/report").body();
         assertThat(page).contains("name=\"submissionKey\"").contains("lang=\"fr\"");
         String key = page.replaceAll("(?s).*name=\"submissionKey\" value=\"([^\"]+)\".*", "$1");
+        String csrf = browser.csrf().orElseThrow();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("page", "summary");
         form.put("go", "send");
@@ -234,7 +235,6 @@ class ReportFilesIT {
             assertThat(rows("select count(*) from report_upload where draft_key = ?", key)).isZero();
         }
 
-        String csrf = browser.csrf().orElseThrow();
         HttpResponse<String> sent = browser.post("/report", form, csrf);
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(303);
         String filed = sent.headers().firstValue("Location").orElseThrow();
