@@ -6,7 +6,6 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -248,15 +247,7 @@ public final class LetterRenderer {
                     content.addRect(f.x(), f.bottom(), f.width(), f.height());
                     content.stroke();
                 } else if (mark instanceof Text t) {
-                    if (t.bold()) {
-                        content.setLineWidth(t.size() * 0.035f);
-                    }
-                    content.beginText();
-                    content.setFont(font.font(), t.size());
-                    content.setRenderingMode(t.bold() ? RenderingMode.FILL_STROKE : RenderingMode.FILL);
-                    content.newLineAtOffset(t.x(), t.baseline());
-                    content.showText(t.text());
-                    content.endText();
+                    font.show(content, t.x(), t.baseline(), t.size(), t.bold(), t.text());
                 }
             }
         }

@@ -274,7 +274,13 @@ public class ReportEvidence {
     public int purgeDrafts(Instant now) {
         Instant before = now.minus(DRAFT_LIFETIME);
         List<String> names = jdbc.list("select storage_path from report_upload where created_at < ?", r -> r.getString(1), before);
-        int n = jdbc.update("delete from report_upload where created_at < ?", before);
+        int n = jdbc.transaction(c -> {
+            int deleted = Jdbc.execute(c, "delete from report_upload where created_at < ?", before);
+            if (deleted > 0) {
+                audit.record(Actor.SYSTEM, "report.evidence-purged", null, "form never sent", "files=" + deleted);
+            }
+            return deleted;
+        });
         names.forEach(this::delete);
         return n;
     }

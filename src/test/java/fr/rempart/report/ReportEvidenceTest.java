@@ -95,6 +95,6 @@ class ReportEvidenceTest {
         assertThat(evidence.drafts(KEY)).isEmpty();
         assertThat(stored()).isZero();
         List<String> audited = new ArrayList<>(db.jdbc.list("select action from audit_event order by seq", r -> r.getString(1)));
-        assertThat(audited).containsExactly("report.evidence-uploaded", "report.evidence-removed");
+        assertThat(audited).containsExactly("report.evidence-uploaded", "report.evidence-removed", "report.evidence-purged");
     }
 }

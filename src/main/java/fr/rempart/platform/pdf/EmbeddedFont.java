@@ -153,6 +153,24 @@ public final class EmbeddedFont implements Closeable {
         });
     }
 
+    /**
+     * Draws a line of printable text with its baseline at ({@code x}, {@code baseline}). Bold is this
+     * regular font filled and stroked: one embedded font serves every text of the document.
+     */
+    public void show(org.apache.pdfbox.pdmodel.PDPageContentStream content, float x, float baseline, float size, boolean bold, String printable)
+            throws IOException {
+        if (bold) {
+            content.setLineWidth(size * 0.035f);
+        }
+        content.beginText();
+        content.setFont(font(), size);
+        content.setRenderingMode(bold ? org.apache.pdfbox.pdmodel.graphics.state.RenderingMode.FILL_STROKE
+                : org.apache.pdfbox.pdmodel.graphics.state.RenderingMode.FILL);
+        content.newLineAtOffset(x, baseline);
+        content.showText(printable);
+        content.endText();
+    }
+
     @Override
     public void close() throws IOException {
         ttf.close();
