@@ -234,17 +234,21 @@ public class ReportEvidence {
 
     /** Takes back a file uploaded under a form's key; audited. */
     public boolean removeDraft(String draftKey, long id, Actor actor) {
-        Optional<String> path = jdbc.one("select storage_path from report_upload where draft_key = ? and id = ?", r -> r.getString(1), draftKey, id);
-        if (path.isEmpty()) {
-            return false;
-        }
-        jdbc.transaction(c -> {
-            Jdbc.execute(c, "delete from report_upload where draft_key = ? and id = ?", draftKey, id);
+        // Read and deleted in one transaction: a form sent at the same moment takes the row first, and then keeps its file.
+        Optional<String> removed = jdbc.transaction(c -> {
+            Optional<String> path;
+            try (var select = Jdbc.prepare(c, "select storage_path from report_upload where draft_key = ? and id = ? for update", draftKey, id);
+                 ResultSet r = select.executeQuery()) {
+                path = r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+            if (path.isEmpty() || Jdbc.execute(c, "delete from report_upload where draft_key = ? and id = ?", draftKey, id) == 0) {
+                return Optional.<String>empty();
+            }
             audit.record(actor, "report.evidence-removed", null, null, "files=1");
-            return null;
+            return path;
         });
-        delete(path.get());
-        return true;
+        removed.ifPresent(this::delete);
+        return removed.isPresent();
     }
 
     /** A filed report's files, in the order they came. */
@@ -273,16 +277,28 @@ public class ReportEvidence {
     /** Deletes the uploads of forms never sent, older than a day; returns how many. */
     public int purgeDrafts(Instant now) {
         Instant before = now.minus(DRAFT_LIFETIME);
-        List<String> names = jdbc.list("select storage_path from report_upload where created_at < ?", r -> r.getString(1), before);
-        int n = jdbc.transaction(c -> {
-            int deleted = Jdbc.execute(c, "delete from report_upload where created_at < ?", before);
-            if (deleted > 0) {
-                audit.record(Actor.SYSTEM, "report.evidence-purged", null, "form never sent", "files=" + deleted);
+        // Only the files whose rows this transaction deleted: a form sent meanwhile has moved its rows, and keeps its files.
+        List<String> names = jdbc.transaction(c -> {
+            List<Object[]> rows = new ArrayList<>();
+            try (var select = Jdbc.prepare(c, "select id, storage_path from report_upload where created_at < ? for update", before);
+                 ResultSet r = select.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new Object[]{r.getLong(1), r.getString(2)});
+                }
             }
-            return deleted;
+            List<String> gone = new ArrayList<>();
+            for (Object[] row : rows) {
+                if (Jdbc.execute(c, "delete from report_upload where id = ?", row[0]) == 1) {
+                    gone.add((String) row[1]);
+                }
+            }
+            if (!gone.isEmpty()) {
+                audit.record(Actor.SYSTEM, "report.evidence-purged", null, "form never sent", "files=" + gone.size());
+            }
+            return gone;
         });
         names.forEach(this::delete);
-        return n;
+        return names.size();
     }
 
     /** Deletes stored files by name, after their rows are gone: a file left behind is only a leak of disk, never of access. */

@@ -181,7 +181,7 @@ public class ReportPages {
                 if (!part.getFileName().get().isEmpty()) {
                     files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
                 }
-            } else if (part.getName().length() <= 40) {
+            } else if (part.getName() != null && part.getName().length() <= 40) {
                 values.computeIfAbsent(part.getName(), n -> new ArrayList<>()).add(part.getContent(String.class));
             }
         }
@@ -244,7 +244,7 @@ public class ReportPages {
     private Response send(Map<String, List<String>> values) {
         Optional<Member> member = member();
         if (member.isEmpty() && !ReportResource.ANONYMOUS.tryAcquire(client().address())) {
-            return page(Page.SUMMARY, values, List.of(new FieldError("summary", "TooMany", Messages.get(locale(), "problem.429.detail"))), 429);
+            return page(Page.SUMMARY, values, List.of(new FieldError("send", "TooMany", Messages.get(locale(), "problem.429.detail"))), 429);
         }
         ReportForm form = form(values);
         Reports.Filed filed;
@@ -253,7 +253,7 @@ public class ReportPages {
         } catch (InvalidInputException invalid) {
             // Only a form changed by hand gets here (each page checked its step): show the first page with an error.
             Page first = invalid.errors().stream().map(e -> pageOf(e.field())).min(Enum::compareTo).orElse(Page.WHAT);
-            return page(first, values, invalid.errors(), 400);
+            return page(first, values, invalid.errors().stream().filter(e -> pageOf(e.field()) == first).toList(), 400);
         }
         String reference = filed.reference().value();
         return Response.seeOther(URI.create("/report/filed/" + reference)).cookie(filerCookie(reference)).build();
@@ -373,8 +373,9 @@ public class ReportPages {
         Map<String, List<String>> byField = new LinkedHashMap<>();
         errors.forEach(e -> byField.computeIfAbsent(field(e.field()), f -> new ArrayList<>()).add(e.message()));
         model.put("hasErrors", !errors.isEmpty());
-        model.put("errors", byField.entrySet().stream().map(e -> Map.of("anchor", anchor(e.getKey(), values), "message", String.join(" ", e.getValue())))
-                .toList());
+        boolean fileInput = page == Page.EVIDENCE && evidence.drafts(first(values, "submissionKey")).size() < ReportEvidence.MAX_FILES;
+        model.put("errors", byField.entrySet().stream().map(e -> Map.of("anchor", e.getKey().equals("files") && !fileInput ? "attached-files"
+                : anchor(e.getKey()), "message", String.join(" ", e.getValue()))).toList());
         ReportForm form = form(values);
         List<Map<String, Object>> fields = new ArrayList<>();
         List<Map<String, String>> carry = new ArrayList<>();
@@ -580,7 +581,7 @@ public class ReportPages {
     }
 
     /** Where an error's link takes the keyboard: the field, or the first choice of a group. */
-    private static String anchor(String name, Map<String, List<String>> values) {
+    private static String anchor(String name) {
         return FIELDS.stream().filter(f -> f.name().equals(name)).findFirst()
                 .map(f -> f.options() == null ? f.name() : f.name() + "-" + first(f)).orElse(name);
     }

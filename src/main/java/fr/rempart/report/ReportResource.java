@@ -94,7 +94,8 @@ public class ReportResource {
         for (EntityPart part : parts) {
             if (!"report".equals(part.getName())) {
                 if (!"files".equals(part.getName()) || part.getFileName().isEmpty()) {
-                    throw new InvalidInputException(List.of(new FieldError(part.getName(), "unknown", Messages.get(locale, "report.multipart.unknown-part"))));
+                    throw new InvalidInputException(List.of(new FieldError(part.getName() == null ? "files" : part.getName(), "unknown",
+                            Messages.get(locale, "report.multipart.unknown-part"))));
                 }
                 files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
             }

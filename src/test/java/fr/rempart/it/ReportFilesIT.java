@@ -266,7 +266,9 @@ class ReportFilesIT {
         String reference = Api.json(created).getString("reference");
 
         FormClient agent = new FormClient(server);
-        assertThat(agent.get("/staff/reports").statusCode()).isEqualTo(303);
+        HttpResponse<String> signInFirst = agent.get("/staff/reports");
+        assertThat(signInFirst.statusCode()).isEqualTo(303);
+        assertThat(signInFirst.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/staff/signin"));
         StaffSignInIT.signIn(agent, "agent", StaffSignInIT.AGENT_PASSWORD);
         assertThat(StaffSignInIT.code(agent, StaffSignInIT.freshCode(StaffSignInIT.AGENT_SECRET)).statusCode()).isEqualTo(303);
 

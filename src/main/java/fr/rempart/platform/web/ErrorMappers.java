@@ -36,6 +36,9 @@ public class ErrorMappers implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
+        if (error instanceof jakarta.ws.rs.RedirectionException redirect) {
+            return redirect.getResponse(); // a page sending the browser elsewhere (the staff sign-in), as built
+        }
         Locale locale = Locales.of(headers);
         if (error instanceof InvalidInputException invalid) {
             return api() ? Problem.validation(Messages.get(locale, "problem.validation.title"), Messages.get(locale, "problem.validation.detail"), invalid.errors())

@@ -76,7 +76,7 @@ public class StaffSessions {
     public StaffPrincipal require(HttpHeaders headers, HttpServletRequest request, String back, String forbiddenKey, String... groups) {
         Optional<StaffPrincipal> who = current(headers, request);
         if (who.isEmpty()) {
-            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH))
+            throw new jakarta.ws.rs.RedirectionException(jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH))
                     .cookie(fr.rempart.platform.web.ReturnPath.set(back, client(request).secure())).build());
         }
         if (java.util.Arrays.stream(groups).noneMatch(who.get().groups()::contains)) {
