@@ -58,6 +58,15 @@ public class MemberRepository {
         return jdbc.one("select " + COLUMNS + " from member where email_key = ?", MemberRepository::member, email.key());
     }
 
+    /** Members born that day whose last name matches one of these keys ({@link PersonName#matchKey}); 20 at most. */
+    public List<Member> byNameAndBirthDate(java.util.Collection<String> lastNameKeys, LocalDate birthDate) {
+        if (lastNameKeys.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.list("select " + COLUMNS + " from member where last_name_key = any(?) and birth_date = ? order by member_number fetch first 20 rows only",
+                MemberRepository::member, Jdbc.array("varchar", lastNameKeys), java.sql.Date.valueOf(birthDate));
+    }
+
     public List<Member> byNirIndex(String index) {
         return jdbc.list("select " + COLUMNS + " from member where nir_index = ?", MemberRepository::member, index);
     }

@@ -18,6 +18,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
@@ -29,7 +30,11 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Locale;
 
-/** The admin API for members: create or update one, read one, import many from CSV. */
+/**
+ * The API for members: create or update one, read one, import many from CSV; and, handed to the
+ * helpdesk capability ({@link fr.rempart.helpdesk.HelpdeskApi}), search, security state, proofs of the
+ * caller and actions — one resource for the {@code /api/v1/members} paths, as JAX-RS matches roots.
+ */
 @Path("api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class MemberResource {
@@ -40,6 +45,8 @@ public class MemberResource {
     MemberImport imports;
     @Inject
     MemberDirectory directory;
+    @Inject
+    fr.rempart.helpdesk.HelpdeskApi helpdesk;
     @Context
     HttpHeaders headers;
     @Context
@@ -72,6 +79,59 @@ public class MemberResource {
         return directory.byNumber(MemberNumber.parse(memberNumber)).map(MemberResource::view).orElseThrow(NotFoundException::new);
     }
 
+    /** The helpdesk's search (see {@link MemberDirectory#search}): NIR masked in every answer. */
+    @GET
+    @Path("members")
+    @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
+    public Response search(@QueryParam("q") String q) {
+        return helpdesk.search(q);
+    }
+
+    /** An account's security state: for the helpdesk, and for the member themselves (their own token). */
+    @GET
+    @Path("members/{memberNumber}/security")
+    @Allowed.Anyone
+    public Response security(@PathParam("memberNumber") String memberNumber) {
+        TrustedIssuers.Caller caller = callerOrNull();
+        if (caller == null) {
+            throw new fr.rempart.platform.web.ProblemException(401, "problem.401");
+        }
+        boolean helpdeskCaller = caller.groups().contains("helpdesk-agent") || caller.groups().contains("helpdesk-supervisor");
+        boolean self = "rempart".equals(caller.issuerName()) && caller.groups().isEmpty() && MemberNumber.valid(memberNumber)
+                && directory.byNumber(MemberNumber.parse(memberNumber)).map(m -> m.id().value().toString().equals(caller.subject())).orElse(false);
+        if (!helpdeskCaller && !self) {
+            throw new fr.rempart.platform.web.ProblemException(403, "problem.403");
+        }
+        return helpdesk.security(memberNumber, Locales.of(headers));
+    }
+
+    /** Starts a proof that the caller is the member: {@code {"method": "email"}} or {@code {"method": "in-person", "checked": "…"}}. */
+    @POST
+    @Path("members/{memberNumber}/verifications")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response verify(@PathParam("memberNumber") String memberNumber, JsonValue body) {
+        return helpdesk.startProof(memberNumber, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
+    }
+
+    /** The code the caller read back: {@code {"code": "123456"}}. */
+    @POST
+    @Path("members/{memberNumber}/verifications/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response confirm(@PathParam("memberNumber") String memberNumber, @PathParam("id") String id, JsonValue body) {
+        return helpdesk.confirmProof(memberNumber, id, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
+    }
+
+    /** {@code unlock}, {@code reset-totp}, {@code require-password-reset}, {@code revoke-sessions}, {@code resend-notice}: {@code {"reason", "verification"}}. */
+    @POST
+    @Path("members/{memberNumber}/actions/{action}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
+    public Response act(@PathParam("memberNumber") String memberNumber, @PathParam("action") String action, JsonValue body) {
+        return helpdesk.act(memberNumber, action, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
+    }
+
     /** Imports members from a CSV body, streamed; answers with counts and the rejected rows. */
     @POST
     @Path("member-imports")
@@ -90,6 +150,10 @@ public class MemberResource {
             answer.add("stoppedAt", report.stoppedAt());
         }
         return Response.ok(answer.build()).build();
+    }
+
+    private TrustedIssuers.Caller callerOrNull() {
+        return (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
     }
 
     private Actor caller() {

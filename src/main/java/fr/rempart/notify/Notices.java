@@ -46,6 +46,17 @@ public class Notices {
         send(member, "mail.totp-reset", now(member));
     }
 
+    /** The helpdesk did something to the account ({@code actionKey} names it): if the member did not call, they must. */
+    public void helpdeskAction(Member member, String actionKey) {
+        Locale locale = Locale.forLanguageTag(member.language());
+        send(member, locale, "mail.helpdesk-action", now(member), Messages.get(locale, actionKey));
+    }
+
+    /** The one-time code a helpdesk agent asks the caller to read back: whoever reads it receives the member's e-mail. */
+    public void helpdeskCode(Member member, String code, long minutes) {
+        send(member, "mail.helpdesk-code", code, minutes);
+    }
+
     /** A second-factor code already used was typed again: perhaps phished, so the member is warned. */
     public void codeReplayed(Member member) {
         send(member, "mail.otp-replayed", now(member));

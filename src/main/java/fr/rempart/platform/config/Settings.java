@@ -230,6 +230,26 @@ public class Settings {
         return string("rempart.mail.from").orElse("securite@mutuelle.example");
     }
 
+    /** How long a helpdesk verification code may be typed, and how long a verified caller stays verified for that agent. */
+    public Duration helpdeskVerificationLifetime() {
+        return duration("rempart.helpdesk.verification-lifetime", Duration.ofMinutes(15));
+    }
+
+    /** How long a four-eyes request waits for a supervisor before it lapses. */
+    public Duration helpdeskApprovalLifetime() {
+        return duration("rempart.helpdesk.approval-lifetime", Duration.ofHours(4));
+    }
+
+    /** The most actions one agent may take in an hour; beyond, 429. */
+    public int helpdeskActionsPerHour() {
+        return integer("rempart.helpdesk.actions-per-hour", 60);
+    }
+
+    /** One agent's actions in an hour that raise an alert to the supervisors. */
+    public int helpdeskAlertThreshold() {
+        return integer("rempart.helpdesk.alert-threshold", 20);
+    }
+
     public Duration passwordResetLifetime() {
         return duration("rempart.password.reset-lifetime", Duration.ofMinutes(30));
     }
@@ -404,6 +424,10 @@ public class Settings {
         passwordResetLifetime();
         breachMaxUploadBytes();
         reportFilesDir();
+        helpdeskVerificationLifetime();
+        helpdeskApprovalLifetime();
+        helpdeskActionsPerHour();
+        helpdeskAlertThreshold();
         reportMaxFileBytes();
         breachWorkers();
         noticeLanguage();

@@ -1,0 +1,81 @@
+package fr.rempart.helpdesk;
+
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.report.Report;
+import fr.rempart.report.Reports;
+import fr.rempart.signin.SecondFactor;
+import fr.rempart.signin.SessionStore;
+import fr.rempart.totp.TotpService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the helpdesk sees of an account, read from each capability: the breaches that flagged it,
+ * whether sign-in is locked and why, the required actions, the second factor, the open sessions,
+ * the alerts the member filed, the requests waiting for a supervisor, and the timeline.
+ */
+@ApplicationScoped
+public class AccountState {
+
+    public record Flag(String incident, Instant flaggedAt) {
+    }
+
+    /** A lock on sign-in: {@code cause} is which counter (password, device, second factor) locked it. */
+    public record Lock(String cause, int failures, Instant until) {
+    }
+
+    public record State(Member member, List<Flag> flags, List<Lock> locks, SecondFactor.Summary secondFactor, int sessions,
+                        List<Report> reports, List<HelpdeskActions.Approval> approvals, List<SecurityTimeline.Event> timeline) {
+        public boolean locked() {
+            return !locks.isEmpty();
+        }
+    }
+
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    MemberDirectory members;
+    @Inject
+    TotpService totp;
+    @Inject
+    SessionStore sessions;
+    @Inject
+    Reports reports;
+    @Inject
+    HelpdeskActions actions;
+    @Inject
+    SecurityTimeline timeline;
+
+    public State of(Member member) {
+        String id = member.id().value().toString();
+        List<Flag> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
+                r -> new Flag(r.getString(1), Jdbc.instant(r, "flagged_at")), member.id().value());
+        List<Lock> locks = jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key = ? or scope_key = ? or scope_key like ?) "
+                        + "and locked_until > ? order by locked_until desc", r -> new Lock(cause(r.getString(1)), r.getInt(2), Jdbc.instant(r, "locked_until")),
+                "m:" + id, "otp:" + id, "d:" + id + ":%", Instant.now());
+        return new State(member, flags, locks, totp.summary(member.id()), sessions.countActive(member.id()), reports.filedBy(member.id()),
+                actions.of(member), timeline.recent(member.id(), 50));
+    }
+
+    public Optional<State> of(String memberNumber) {
+        return member(memberNumber).map(this::of);
+    }
+
+    public Optional<Member> member(String memberNumber) {
+        if (memberNumber == null || !fr.rempart.member.MemberNumber.valid(memberNumber)) {
+            return Optional.empty();
+        }
+        return members.byNumber(fr.rempart.member.MemberNumber.parse(memberNumber));
+    }
+
+    private static String cause(String scope) {
+        return scope.startsWith("otp:") ? "second-factor" : scope.startsWith("d:") ? "device" : "password";
+    }
+}

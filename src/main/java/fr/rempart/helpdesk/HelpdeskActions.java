@@ -1,0 +1,288 @@
+package fr.rempart.helpdesk;
+
+import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberService;
+import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.NoticeQueue;
+import fr.rempart.notify.Notices;
+import fr.rempart.password.PasswordResets;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
+import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.validation.FieldError;
+import fr.rempart.platform.validation.InvalidInputException;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.SessionStore;
+import fr.rempart.totp.TotpService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The helpdesk's actions on an account. Each needs a reason; unlocking and resetting the second
+ * factor also need the caller proven ({@link Verifications}) by the same agent. A second factor
+ * reset on a breached (flagged) account waits for a supervisor — another person, within
+ * {@code rempart.helpdesk.approval-lifetime} — because that is exactly what a fraudster holding the
+ * leaked facts asks for. Every action is audited with its reason, written in the member's timeline,
+ * and told to the member by e-mail; an agent's actions are limited per hour, and unusual volume
+ * raises an alert to the supervisors.
+ */
+@ApplicationScoped
+public class HelpdeskActions {
+
+    /** What an action request came to: done now, or waiting for a supervisor's approval. */
+    public record Outcome(boolean done, Optional<String> approval) {
+    }
+
+    public enum Status { PENDING, APPROVED, REJECTED }
+
+    /** A request waiting for (or decided by) a supervisor; {@code expired} when it waited too long. */
+    public record Approval(String id, String memberNumber, HelpdeskAction action, String reason, String requestedBy, Status status,
+                           Instant createdAt, Instant expiresAt, String decidedBy) {
+        public boolean expired() {
+            return status == Status.PENDING && expiresAt.isBefore(Instant.now());
+        }
+    }
+
+    /** An agent's unusual volume of actions, for the supervisors. */
+    public record Alert(long id, String agent, int actions, Instant windowStart, Instant createdAt) {
+    }
+
+    private Jdbc jdbc;
+    private AuditTrail audit;
+    private SecurityTimeline timeline;
+    private Verifications verifications;
+    private SessionStore sessions;
+    private TotpService totp;
+    private MemberService members;
+    private MemberRepository memberRepository;
+    private PasswordResets resets;
+    private NoticeQueue noticeQueue;
+    private Notices notices;
+    private Duration approvalLifetime;
+    private int perHour;
+    private int alertThreshold;
+
+    protected HelpdeskActions() {
+    }
+
+    @Inject
+    public HelpdeskActions(Jdbc jdbc, AuditTrail audit, SecurityTimeline timeline, Verifications verifications, SessionStore sessions,
+                           TotpService totp, MemberService members, MemberRepository memberRepository, PasswordResets resets,
+                           NoticeQueue noticeQueue, Notices notices, Settings settings) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.timeline = timeline;
+        this.verifications = verifications;
+        this.sessions = sessions;
+        this.totp = totp;
+        this.members = members;
+        this.memberRepository = memberRepository;
+        this.resets = resets;
+        this.noticeQueue = noticeQueue;
+        this.notices = notices;
+        this.approvalLifetime = settings.helpdeskApprovalLifetime();
+        this.perHour = settings.helpdeskActionsPerHour();
+        this.alertThreshold = settings.helpdeskAlertThreshold();
+    }
+
+    /**
+     * Does the action, or files it for a supervisor. Checks, in order, before anything changes: the
+     * reason, the agent's hourly limit (429), the proof of the caller when the action needs one (428).
+     */
+    public Outcome request(Member member, HelpdeskAction action, String reason, String verification, Agent agent, Locale locale) {
+        String why = reason(reason, locale);
+        int recent = recentActions(agent);
+        if (recent >= perHour) {
+            throw new ProblemException(429, "helpdesk.too-many-actions", perHour);
+        }
+        Optional<Verifications.Proof> proof = verifications.valid(member, agent, verification);
+        if (action.needsVerification() && proof.isEmpty()) {
+            throw new ProblemException(428, "helpdesk.verification.required");
+        }
+        String proven = proof.map(p -> p.method().name()).orElse("none");
+        Outcome outcome;
+        if (action == HelpdeskAction.RESET_TOTP && flagged(member)) {
+            String id = Secrets.token(16);
+            Instant now = now();
+            jdbc.transaction(c -> {
+                Jdbc.execute(c, "insert into helpdesk_approval (id, member_id, action, reason, requested_by, verification_id, status, created_at, expires_at) "
+                        + "values (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)", id, member.id().value(), action.path(), why, agent.id(),
+                        proof.map(Verifications.Proof::id).orElse(null), now, now.plus(approvalLifetime));
+                audit.record(agent.actor(), "helpdesk.approval-requested", member.number().value(), why, "action=" + action.path()
+                        + " approval=" + id + " verification=" + proven);
+                timeline.record(member.id(), "helpdesk.approval-requested", null, action.path());
+                return null;
+            });
+            outcome = new Outcome(false, Optional.of(id));
+        } else {
+            perform(member, action, why, agent, "verification=" + proven);
+            outcome = new Outcome(true, Optional.empty());
+        }
+        watchVolume(agent, recent + 1);
+        return outcome;
+    }
+
+    /** A supervisor approves (the action is done now) or rejects a pending request; never their own, never a lapsed one. */
+    public Approval decide(String id, boolean approve, Agent supervisor) {
+        if (!supervisor.supervisor()) {
+            throw new ProblemException(403, "helpdesk.approval.supervisors-only");
+        }
+        Approval approval = approval(id).orElseThrow(() -> new ProblemException(404, "helpdesk.approval.unknown"));
+        if (approval.status() != Status.PENDING) {
+            throw new ProblemException(409, "helpdesk.approval.decided");
+        }
+        if (approval.expired()) {
+            throw new ProblemException(410, "helpdesk.approval.expired");
+        }
+        if (approval.requestedBy().equals(supervisor.id())) {
+            throw new ProblemException(403, "helpdesk.approval.not-yourself");
+        }
+        Member member = memberRepository.byNumber(fr.rempart.member.MemberNumber.parse(approval.memberNumber()))
+                .orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
+        Instant now = now();
+        jdbc.transaction(c -> {
+            // One decision: the row changes from PENDING once, whoever clicks at the same moment.
+            if (Jdbc.execute(c, "update helpdesk_approval set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING'",
+                    approve ? Status.APPROVED.name() : Status.REJECTED.name(), supervisor.id(), now, id) == 0) {
+                throw new ProblemException(409, "helpdesk.approval.decided");
+            }
+            audit.record(supervisor.actor(), approve ? "helpdesk.approval-granted" : "helpdesk.approval-rejected", approval.memberNumber(),
+                    approval.reason(), "action=" + approval.action().path() + " approval=" + id + " requested-by=" + approval.requestedBy());
+            if (approve) {
+                performIn(member, approval.action(), approval.reason(), supervisor, "approval=" + id + " requested-by=" + approval.requestedBy());
+            } else {
+                timeline.record(member.id(), "helpdesk.approval-rejected", null, approval.action().path());
+            }
+            return null;
+        });
+        return approval(id).orElseThrow();
+    }
+
+    /** The requests waiting for a supervisor, oldest first, lapsed ones included (marked). */
+    public List<Approval> pending() {
+        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+                + "from helpdesk_approval a join member m on m.id = a.member_id where a.status = 'PENDING' order by a.created_at", HelpdeskActions::approval);
+    }
+
+    public Optional<Approval> approval(String id) {
+        return jdbc.one("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+                + "from helpdesk_approval a join member m on m.id = a.member_id where a.id = ?", HelpdeskActions::approval, id);
+    }
+
+    /** The member's requests, newest first (the console shows what waits). */
+    public List<Approval> of(Member member) {
+        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+                + "from helpdesk_approval a join member m on m.id = a.member_id where a.member_id = ? order by a.created_at desc", HelpdeskActions::approval,
+                member.id().value());
+    }
+
+    public List<Alert> alerts() {
+        return jdbc.list("select id, agent, actions, window_start, created_at from helpdesk_alert where acknowledged_at is null order by created_at desc",
+                r -> new Alert(r.getLong(1), r.getString(2), r.getInt(3), Jdbc.instant(r, "window_start"), Jdbc.instant(r, "created_at")));
+    }
+
+    /** Whether the member was flagged by a breach import: the four-eyes rule applies to them. */
+    public boolean flagged(Member member) {
+        return jdbc.one("select count(*) from member_flag where member_id = ?", r -> r.getLong(1), member.id().value()).orElse(0L) > 0;
+    }
+
+    /** Does it, then records it three times: the audit trail, the member's timeline, a message to the member. */
+    private void perform(Member member, HelpdeskAction action, String reason, Agent agent, String detail) {
+        jdbc.transaction(c -> {
+            performIn(member, action, reason, agent, detail);
+            return null;
+        });
+    }
+
+    private void performIn(Member member, HelpdeskAction action, String reason, Agent agent, String detail) {
+        String number = member.number().value();
+        switch (action) {
+            case UNLOCK -> jdbc.update("delete from signin_failure where scope_key = ? or scope_key = ? or scope_key like ?",
+                    "m:" + member.id().value(), "otp:" + member.id().value(), "d:" + member.id().value() + ":%");
+            // The second factor's reset has its own audit entry, timeline entry and message (TotpService).
+            case RESET_TOTP -> totp.reset(member, agent.actor(), reason);
+            case REQUIRE_PASSWORD_RESET -> {
+                members.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, agent.actor(), reason);
+                sessions.revokeAll(member.id(), "helpdesk: password reset required");
+                // A link to the e-mail on file: the agent starts the reset, never sees nor chooses the password.
+                Optional.ofNullable(member.email()).ifPresent(email -> resets.request(email.value()));
+            }
+            case REVOKE_SESSIONS -> sessions.revokeAll(member.id(), "helpdesk: " + reason);
+            case RESEND_NOTICE -> resendNotice(member);
+        }
+        audit.record(agent.actor(), "helpdesk." + action.path(), number, reason, detail);
+        timeline.record(member.id(), "helpdesk." + action.path(), null, null);
+        if (action != HelpdeskAction.RESET_TOTP) {
+            notices.helpdeskAction(member, "helpdesk.action." + action.path() + ".done");
+        }
+    }
+
+    private void resendNotice(Member member) {
+        List<String> incidents = jdbc.list("select incident from member_flag where member_id = ? order by flagged_at", r -> r.getString(1),
+                member.id().value());
+        if (incidents.isEmpty()) {
+            throw new ProblemException(409, "helpdesk.resend-notice.not-flagged");
+        }
+        boolean postal = member.address() != null && member.address().line1() != null && member.address().postcode() != null;
+        for (String incident : incidents) {
+            noticeQueue.queueBreach(incident, List.of(new NoticeQueue.Recipient(member.id(), member.email() != null, postal)), now());
+        }
+    }
+
+    private int recentActions(Agent agent) {
+        return jdbc.one("select count(*) from audit_event where actor = ? and at > ? and action in ('helpdesk.unlock', 'helpdesk.reset-totp', "
+                        + "'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', 'helpdesk.approval-requested')",
+                r -> r.getInt(1), agent.id(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
+    }
+
+    /** At the threshold, once an hour per agent: an alert in the supervisors' queue, audited. */
+    private void watchVolume(Agent agent, int actions) {
+        if (actions < alertThreshold) {
+            return;
+        }
+        Instant windowStart = Instant.now().minus(Duration.ofHours(1));
+        jdbc.transaction(c -> {
+            try (var s = Jdbc.prepare(c, "select count(*) from helpdesk_alert where agent = ? and created_at > ?", agent.id(), windowStart);
+                 ResultSet r = s.executeQuery()) {
+                r.next();
+                if (r.getLong(1) > 0) {
+                    return null;
+                }
+            }
+            Jdbc.execute(c, "insert into helpdesk_alert (agent, actions, window_start, created_at) values (?, ?, ?, ?)", agent.id(), actions,
+                    windowStart, now());
+            audit.record(fr.rempart.audit.Actor.SYSTEM, "helpdesk.volume-alert", agent.id(), "unusual volume", "actions=" + actions + " in one hour");
+            return null;
+        });
+    }
+
+    private static String reason(String reason, Locale locale) {
+        if (reason == null || reason.isBlank() || reason.strip().length() > 500) {
+            throw new InvalidInputException(List.of(new FieldError("reason", "Size", Messages.get(locale, "helpdesk.reason.required"))));
+        }
+        return reason.strip();
+    }
+
+    private static Approval approval(ResultSet r) throws SQLException {
+        return new Approval(r.getString("id"), r.getString("member_number"), HelpdeskAction.of(r.getString("action")).orElseThrow(),
+                r.getString("reason"), r.getString("requested_by"), Status.valueOf(r.getString("status")), Jdbc.instant(r, "created_at"),
+                Jdbc.instant(r, "expires_at"), r.getString("decided_by"));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

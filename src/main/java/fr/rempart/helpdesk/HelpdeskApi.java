@@ -1,0 +1,167 @@
+package fr.rempart.helpdesk;
+
+import fr.rempart.audit.Actor;
+import fr.rempart.member.Member;
+import fr.rempart.member.MemberDirectory;
+import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.validation.FieldError;
+import fr.rempart.platform.validation.InvalidInputException;
+import fr.rempart.platform.web.JsonBinder;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.staff.StaffSessions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The helpdesk's JSON API under {@code /api/v1/members} (the paths belong to the member resource,
+ * which hands these requests here): search, an account's security state, proofs of the caller and
+ * actions. Also the callers' identity: a staff token from Rempart's provider is its staff account,
+ * any other helpdesk token its issuer and subject.
+ */
+@ApplicationScoped
+public class HelpdeskApi {
+
+    @Inject
+    MemberDirectory directory;
+    @Inject
+    AccountState states;
+    @Inject
+    Verifications verifications;
+    @Inject
+    HelpdeskActions actions;
+    @Inject
+    StaffSessions staff;
+
+    /** The body of a proof request: {@code method} "email" or "in-person"; {@code checked}: the document seen face to face. */
+    public record ProofForm(String method, String checked) {
+    }
+
+    public record CodeForm(String code) {
+    }
+
+    public record ActionForm(String reason, String verification) {
+    }
+
+    public Agent agent(TrustedIssuers.Caller caller) {
+        Actor actor = "rempart".equals(caller.issuerName())
+                ? staff.byId(caller.subject()).map(p -> Actor.staff(p.username())).orElse(Actor.token(caller.issuerName(), caller.subject()))
+                : Actor.token(caller.issuerName(), caller.subject());
+        return new Agent(actor, caller.groups());
+    }
+
+    public Response search(String q) {
+        JsonArrayBuilder found = JsonBinder.JSON.createArrayBuilder();
+        directory.search(q).forEach(m -> found.add(summary(m)));
+        return noStore(Response.ok(found.build().toString()));
+    }
+
+    public Response security(String memberNumber, Locale locale) {
+        AccountState.State state = states.of(memberNumber).orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
+        JsonArrayBuilder flags = JsonBinder.JSON.createArrayBuilder();
+        state.flags().forEach(f -> flags.add(JsonBinder.JSON.createObjectBuilder().add("incident", f.incident()).add("flaggedAt", f.flaggedAt().toString())));
+        JsonArrayBuilder locks = JsonBinder.JSON.createArrayBuilder();
+        state.locks().forEach(l -> locks.add(JsonBinder.JSON.createObjectBuilder().add("cause", l.cause()).add("failures", l.failures())
+                .add("until", l.until().toString())));
+        JsonArrayBuilder required = JsonBinder.JSON.createArrayBuilder();
+        state.member().requiredActions().forEach(a -> required.add(a.name()));
+        JsonObjectBuilder factor = JsonBinder.JSON.createObjectBuilder().add("enrolled", state.secondFactor().enrolled())
+                .add("recoveryCodesLeft", state.secondFactor().recoveryCodesLeft());
+        Optional.ofNullable(state.secondFactor().since()).ifPresent(s -> factor.add("since", s.toString()));
+        JsonArrayBuilder reports = JsonBinder.JSON.createArrayBuilder();
+        state.reports().forEach(r -> reports.add(JsonBinder.JSON.createObjectBuilder().add("reference", r.reference().value())
+                .add("status", r.status().name()).add("createdAt", r.createdAt().toString())));
+        JsonArrayBuilder approvals = JsonBinder.JSON.createArrayBuilder();
+        state.approvals().forEach(a -> approvals.add(approval(a)));
+        JsonArrayBuilder timeline = JsonBinder.JSON.createArrayBuilder();
+        state.timeline().forEach(e -> {
+            JsonObjectBuilder event = JsonBinder.JSON.createObjectBuilder().add("at", e.at().toString()).add("type", e.type());
+            Optional.ofNullable(e.ip()).ifPresent(ip -> event.add("ip", ip));
+            timeline.add(event);
+        });
+        JsonObject json = summary(state.member()).add("flags", flags).add("locked", state.locked()).add("locks", locks)
+                .add("requiredActions", required).add("secondFactor", factor).add("sessions", state.sessions()).add("reports", reports)
+                .add("approvals", approvals).add("timeline", timeline)
+                .add("notProof", Messages.get(locale, "helpdesk.not-a-proof")).build();
+        return noStore(Response.ok(json.toString()));
+    }
+
+    public Response startProof(String memberNumber, JsonValue body, Agent agent, Locale locale) {
+        Member member = member(memberNumber);
+        ProofForm form = JsonBinder.bind(body, ProofForm.class, locale);
+        Verifications.Proof proof;
+        if ("email".equals(form.method())) {
+            proof = verifications.sendCode(member, agent);
+        } else if ("in-person".equals(form.method())) {
+            if (form.checked() == null || form.checked().isBlank() || form.checked().length() > 500) {
+                throw new InvalidInputException(List.of(new FieldError("checked", "Size", Messages.get(locale, "helpdesk.verification.checked-required"))));
+            }
+            proof = verifications.inPerson(member, agent, form.checked().strip());
+        } else {
+            throw new InvalidInputException(List.of(new FieldError("method", "OneOf", Messages.get(locale, "helpdesk.verification.method"))));
+        }
+        JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("id", proof.id()).add("method", proof.method().name())
+                .add("expiresAt", proof.expiresAt().toString()).add("verified", proof.verified());
+        Optional.ofNullable(proof.sentTo()).ifPresent(s -> json.add("sentTo", s));
+        return noStore(Response.status(201).entity(json.build().toString()));
+    }
+
+    public Response confirmProof(String memberNumber, String id, JsonValue body, Agent agent, Locale locale) {
+        Member member = member(memberNumber);
+        CodeForm form = JsonBinder.bind(body, CodeForm.class, locale);
+        Verifications.Check check = verifications.confirm(member, agent, id, form.code());
+        return switch (check) {
+            case VERIFIED -> noStore(Response.ok(JsonBinder.JSON.createObjectBuilder().add("id", id).add("verified", true).build().toString()));
+            case WRONG -> throw new InvalidInputException(List.of(new FieldError("code", "Wrong", Messages.get(locale, "helpdesk.verification.wrong"))));
+            case REPLAYED -> throw new ProblemException(409, "helpdesk.verification.replayed");
+            case EXPIRED -> throw new ProblemException(410, "helpdesk.verification.expired");
+            case LOCKED -> throw new ProblemException(429, "helpdesk.verification.locked");
+            case UNKNOWN -> throw new ProblemException(404, "helpdesk.verification.unknown");
+        };
+    }
+
+    public Response act(String memberNumber, String actionPath, JsonValue body, Agent agent, Locale locale) {
+        HelpdeskAction action = HelpdeskAction.of(actionPath).orElseThrow(() -> new ProblemException(404, "helpdesk.action.unknown"));
+        Member member = member(memberNumber);
+        ActionForm form = JsonBinder.bind(body, ActionForm.class, locale);
+        HelpdeskActions.Outcome outcome = actions.request(member, action, form.reason(), form.verification(), agent, locale);
+        if (outcome.done()) {
+            return noStore(Response.ok(JsonBinder.JSON.createObjectBuilder().add("action", action.path()).add("done", true).build().toString()));
+        }
+        return noStore(Response.status(202).entity(JsonBinder.JSON.createObjectBuilder().add("action", action.path()).add("done", false)
+                .add("approval", approval(actions.approval(outcome.approval().orElseThrow()).orElseThrow())).build().toString()));
+    }
+
+    static JsonObjectBuilder approval(HelpdeskActions.Approval a) {
+        JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("id", a.id()).add("memberNumber", a.memberNumber())
+                .add("action", a.action().path()).add("reason", a.reason()).add("requestedBy", a.requestedBy())
+                .add("status", a.expired() ? "EXPIRED" : a.status().name()).add("createdAt", a.createdAt().toString())
+                .add("expiresAt", a.expiresAt().toString());
+        Optional.ofNullable(a.decidedBy()).ifPresent(d -> json.add("decidedBy", d));
+        return json;
+    }
+
+    /** Who the member is, NIR masked: the name, birth date and NIR are shown, and marked as no proof (they leaked). */
+    private static JsonObjectBuilder summary(Member m) {
+        return JsonBinder.JSON.createObjectBuilder().add("memberNumber", m.number().value()).add("lastName", m.lastName().value())
+                .add("firstName", m.firstName().value()).add("birthDate", m.birthDate().toString()).add("nir", m.nirMasked())
+                .add("email", m.email() == null ? "" : Verifications.mask(m.email().value()));
+    }
+
+    private Member member(String memberNumber) {
+        return states.member(memberNumber).orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
+    }
+
+    private static Response noStore(Response.ResponseBuilder response) {
+        return response.header("Cache-Control", "no-store").build();
+    }
+}
