@@ -42,6 +42,6 @@ create table helpdesk_alert (
     acknowledged_at  timestamp with time zone
 );
 
--- The helpdesk finds a member by name and birth date.
-create index member_name_birth on member (last_name_key, birth_date);
+-- (The search by name and birth date uses member_name_birth, from V1.)
+-- The hourly limit counts one agent's recent actions.
 create index audit_event_actor_at on audit_event (actor, at);

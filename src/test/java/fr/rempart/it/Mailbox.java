@@ -33,6 +33,11 @@ final class Mailbox {
         return messages(server).stream().filter(m -> m.contains("To: " + recipient) && m.contains(containing)).count();
     }
 
+    /** Every message to this recipient containing the text, now. */
+    static java.util.List<String> all(RempartServer server, String recipient, String containing) throws IOException {
+        return messages(server).stream().filter(m -> m.contains("To: " + recipient) && m.contains(containing)).toList();
+    }
+
     /** Every message so far, decoded: from the SMTP server (PostgreSQL run) or the outbox's .eml files (H2 run). */
     private static java.util.List<String> messages(RempartServer server) throws IOException {
         java.util.List<String> all = new java.util.ArrayList<>();

@@ -26,8 +26,8 @@ class StaffSignInIT {
     // The demo staff (DemoStaff): known passwords and fixed secrets, printed at start-up.
     static final String AGENT_PASSWORD = "guichet-violette-ardoise-31";
     static final String AGENT_SECRET = "KRSXG5CTMVRXEZLUNBUW4ZZAGEZDGNBV";
-    private static final String SUPERVISOR_PASSWORD = "balise-cobalt-marelle-58";
-    private static final String SUPERVISOR_SECRET = "ONUXA2LSMVZXI2LPNYQGC3DQNBQWEZLU";
+    static final String SUPERVISOR_PASSWORD = "balise-cobalt-marelle-58";
+    static final String SUPERVISOR_SECRET = "ONUXA2LSMVZXI2LPNYQGC3DQNBQWEZLU";
     private static final String ADMIN_PASSWORD = "sureau-boussole-lagune-77";
     private static final String NEW_PASSWORD = "une phrase de passe vraiment longue";
     private static final Pattern KEY = Pattern.compile("<code id=\"totp-key\" class=\"key\">([A-Z2-7 ]+)</code>");
