@@ -183,6 +183,21 @@ class HelpdeskIT {
         assertThat(Mailbox.await(server, member.email(), "débloqué")).contains("3676");
         assertThat(new FormClient(server).signIn(member.number(), PASSWORD).headers().firstValue("Location")).hasValueSatisfying(
                 l -> assertThat(l).endsWith("/account"));
+        if (server.postgresql()) {
+            try (var db = server.database(); var s = db.prepareStatement("select actor, action, reason from audit_event where subject = ? "
+                    + "and action like 'helpdesk.%' order by seq")) {
+                s.setString(1, member.number());
+                java.util.List<String> rows = new java.util.ArrayList<>();
+                try (var r = s.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(r.getString(1) + " " + r.getString(2) + " " + r.getString(3));
+                    }
+                }
+                assertThat(rows).containsSubsequence("token:test:it-agent-unlock helpdesk.verification-sent null",
+                        "token:test:it-agent-unlock helpdesk.verified null", "token:test:it-agent-unlock helpdesk.unlock appel du 3676, bloqué");
+                assertThat(String.join("\n", rows)).doesNotContain(code);
+            }
+        }
         assertThat(Api.json(Api.get("/api/v1/audit/verification", server.token("security-admin"))).getBoolean("intact")).isTrue();
     }
 
