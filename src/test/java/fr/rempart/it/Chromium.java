@@ -43,6 +43,21 @@ final class Chromium {
         return new ChromeDriver(service, options);
     }
 
+    /** Clicks (a submit button, a link) and waits for the answer page to replace this one. */
+    static void clickThrough(WebDriver driver, By target) {
+        WebElement old = driver.findElement(By.tagName("h1"));
+        driver.findElement(target).click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            try {
+                old.isDisplayed();
+                return false;
+            } catch (org.openqa.selenium.WebDriverException gone) {
+                // Stale, or (Chromium) "node does not belong to the document": the old page is gone.
+                return true;
+            }
+        });
+    }
+
     /** After a submit, the browser reaches the page (the submit does not wait for the navigation). */
     static void awaitUrl(WebDriver driver, String ending) {
         new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.getCurrentUrl().endsWith(ending));

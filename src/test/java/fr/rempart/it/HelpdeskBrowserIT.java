@@ -6,11 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,16 +34,7 @@ class HelpdeskBrowserIT {
 
     /** Clicks and waits for the answer page to replace this one. */
     private void click(By target) {
-        WebElement old = driver.findElement(By.tagName("h1"));
-        driver.findElement(target).click();
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
-            try {
-                old.isDisplayed();
-                return false;
-            } catch (WebDriverException gone) {
-                return true;
-            }
-        });
+        Chromium.clickThrough(driver, target);
     }
 
     private void signIn(String username, String password, String secret) {

@@ -10,15 +10,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,19 +48,9 @@ class ReportBrowserIT {
         click(By.id("next"));
     }
 
-    /** Clicks a submit button and waits for the answer page to replace this one. */
-    private void click(By button) {
-        WebElement old = driver.findElement(By.tagName("h1"));
-        driver.findElement(button).click();
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
-            try {
-                old.isDisplayed();
-                return false;
-            } catch (WebDriverException gone) {
-                // Stale, or (Chromium) "node does not belong to the document": the old page is gone.
-                return true;
-            }
-        });
+    /** Clicks and waits for the answer page to replace this one. */
+    private void click(By target) {
+        Chromium.clickThrough(driver, target);
     }
 
     private String heading() {
