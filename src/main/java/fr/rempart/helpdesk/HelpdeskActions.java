@@ -71,6 +71,7 @@ public class HelpdeskActions {
     private PasswordResets resets;
     private NoticeQueue noticeQueue;
     private Notices notices;
+    private fr.rempart.signin.staff.StaffRepository staff;
     private Duration approvalLifetime;
     private int perHour;
     private int alertThreshold;
@@ -81,7 +82,7 @@ public class HelpdeskActions {
     @Inject
     public HelpdeskActions(Jdbc jdbc, AuditTrail audit, SecurityTimeline timeline, Verifications verifications, SessionStore sessions,
                            TotpService totp, MemberService members, MemberRepository memberRepository, PasswordResets resets,
-                           NoticeQueue noticeQueue, Notices notices, Settings settings) {
+                           NoticeQueue noticeQueue, Notices notices, fr.rempart.signin.staff.StaffRepository staff, Settings settings) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.timeline = timeline;
@@ -93,6 +94,7 @@ public class HelpdeskActions {
         this.resets = resets;
         this.noticeQueue = noticeQueue;
         this.notices = notices;
+        this.staff = staff;
         this.approvalLifetime = settings.helpdeskApprovalLifetime();
         this.perHour = settings.helpdeskActionsPerHour();
         this.alertThreshold = settings.helpdeskAlertThreshold();
@@ -248,7 +250,7 @@ public class HelpdeskActions {
                 r -> r.getInt(1), agent.id(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
     }
 
-    /** At the threshold, once an hour per agent: an alert in the supervisors' queue, audited. */
+    /** At the threshold, once an hour per agent: an alert in the supervisors' queue and their mailbox, audited. */
     private void watchVolume(Agent agent, int actions) {
         if (actions < alertThreshold) {
             return;
@@ -265,6 +267,7 @@ public class HelpdeskActions {
             Jdbc.execute(c, "insert into helpdesk_alert (agent, actions, window_start, created_at) values (?, ?, ?, ?)", agent.id(), actions,
                     windowStart, now());
             audit.record(fr.rempart.audit.Actor.SYSTEM, "helpdesk.volume-alert", agent.id(), "unusual volume", "actions=" + actions + " in one hour");
+            staff.emailsIn(fr.rempart.signin.staff.StaffGroup.HELPDESK_SUPERVISOR).forEach(email -> notices.helpdeskVolumeAlert(email, agent.id(), actions));
             return null;
         });
     }

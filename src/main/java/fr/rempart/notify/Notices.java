@@ -52,6 +52,11 @@ public class Notices {
         send(member, locale, "mail.helpdesk-action", now(member), Messages.get(locale, actionKey));
     }
 
+    /** To a helpdesk supervisor: an agent's unusual volume of actions, to look at in the approvals queue. */
+    public void helpdeskVolumeAlert(fr.rempart.member.Email supervisor, String agent, int actions) {
+        send(supervisor, "", Locale.FRENCH, "mail.helpdesk-volume", agent, actions);
+    }
+
     /** The one-time code a helpdesk agent asks the caller to read back: whoever reads it receives the member's e-mail. */
     public void helpdeskCode(Member member, String code, long minutes) {
         send(member, "mail.helpdesk-code", code, minutes);

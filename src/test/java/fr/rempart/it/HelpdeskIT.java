@@ -260,7 +260,7 @@ class HelpdeskIT {
     }
 
     @Test
-    void anAgentsActionsAreLimitedAndUnusualVolumeRaisesAnAlert() {
+    void anAgentsActionsAreLimitedAndUnusualVolumeRaisesAnAlert() throws Exception {
         Member member = newMember();
         String subject = "it-agent-volume-" + RANDOM.nextInt(1_000_000);
         String agent = agentToken(subject, "helpdesk-agent");
@@ -278,6 +278,9 @@ class HelpdeskIT {
         String supervisor = agentToken("it-supervisor-alerts", "helpdesk-supervisor");
         assertThat(Api.json(Api.get("/api/v1/approvals", supervisor)).getJsonArray("alerts").stream()
                 .map(a -> a.asJsonObject().getString("agent"))).anyMatch(a -> a.endsWith(":" + subject));
+        // The supervisors hear of it by e-mail too (the demo supervisor), once.
+        assertThat(Mailbox.await(server, "supervisor@staff.example", subject)).contains("20");
+        assertThat(Mailbox.count(server, "supervisor@staff.example", subject)).isEqualTo(1);
     }
 
     @Test

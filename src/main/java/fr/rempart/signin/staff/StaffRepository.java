@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -51,6 +52,12 @@ public class StaffRepository {
 
     public Optional<StaffAccount> byId(StaffId id) {
         return jdbc.one("select " + COLUMNS + " from staff_account where id = ?", StaffRepository::account, id.value());
+    }
+
+    /** The e-mail addresses of the active accounts in a group (alerts to the helpdesk supervisors). */
+    public List<Email> emailsIn(StaffGroup group) {
+        return jdbc.list("select email from staff_account where not disabled and (' ' || staff_groups || ' ') like ?",
+                r -> new Email(r.getString(1)), "% " + group.value() + " %");
     }
 
     public Optional<StaffAccount> byUsername(Username username) {
