@@ -37,7 +37,7 @@ public class ApprovalResource {
         JsonArrayBuilder pending = JsonBinder.JSON.createArrayBuilder();
         actions.pending().forEach(a -> pending.add(HelpdeskApi.approval(a)));
         JsonArrayBuilder alerts = JsonBinder.JSON.createArrayBuilder();
-        actions.alerts().forEach(a -> alerts.add(JsonBinder.JSON.createObjectBuilder().add("agent", a.agent()).add("actions", a.actions())
+        actions.alerts().forEach(a -> alerts.add(JsonBinder.JSON.createObjectBuilder().add("id", a.id()).add("agent", a.agent()).add("actions", a.actions())
                 .add("since", a.windowStart().toString()).add("raisedAt", a.createdAt().toString())));
         return Response.ok(JsonBinder.JSON.createObjectBuilder().add("pending", pending).add("alerts", alerts).build().toString())
                 .header("Cache-Control", "no-store").build();
@@ -55,6 +55,17 @@ public class ApprovalResource {
     @Allowed(Agent.SUPERVISOR)
     public Response reject(@PathParam("id") String id) {
         return decide(id, false);
+    }
+
+    /** A supervisor has looked at an alert on an agent's volume: it leaves the queue. */
+    @POST
+    @Path("alerts/{id}/acknowledge")
+    @Allowed(Agent.SUPERVISOR)
+    public Response acknowledge(@PathParam("id") long id) {
+        if (!actions.acknowledge(id, api.agent((TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER)))) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        return Response.noContent().build();
     }
 
     private Response decide(String id, boolean approve) {

@@ -48,6 +48,9 @@ public class HelpdeskActions {
 
     public enum Status { PENDING, APPROVED, REJECTED }
 
+    /** Codes sent to one member in an hour, whoever asks: a member's mailbox is not a brute-force oracle. */
+    static final int MAX_CODES_PER_HOUR = 5;
+
     /** A request waiting for (or decided by) a supervisor; {@code expired} when it waited too long. */
     public record Approval(String id, String memberNumber, HelpdeskAction action, String reason, String requestedBy, Status status,
                            Instant createdAt, Instant expiresAt, String decidedBy) {
@@ -106,41 +109,86 @@ public class HelpdeskActions {
      */
     public Outcome request(Member member, HelpdeskAction action, String reason, String verification, Agent agent, Locale locale) {
         String why = reason(reason, locale);
-        int recent = recentActions(agent);
-        if (recent >= perHour) {
-            throw new ProblemException(429, "helpdesk.too-many-actions", perHour);
-        }
-        Optional<Verifications.Proof> proof = verifications.valid(member, agent, verification);
-        if (action.needsVerification() && proof.isEmpty()) {
-            throw new ProblemException(428, "helpdesk.verification.required");
-        }
-        String proven = proof.map(p -> p.method().name()).orElse("none");
-        Outcome outcome;
-        if (action == HelpdeskAction.RESET_TOTP && flagged(member)) {
-            String id = Secrets.token(16);
-            Instant now = now();
-            jdbc.transaction(c -> {
+        return jdbc.transaction(c -> {
+            int recent = withinLimit(agent);
+            Optional<Verifications.Proof> proof = verifications.valid(member, agent, verification);
+            if (action.needsVerification() && proof.isEmpty()) {
+                throw new ProblemException(428, "helpdesk.verification.required");
+            }
+            String proven = proof.map(p -> p.method().name()).orElse("none");
+            Outcome outcome;
+            if (action == HelpdeskAction.RESET_TOTP && flagged(member)) {
+                String id = Secrets.token(16);
+                Instant now = now();
                 Jdbc.execute(c, "insert into helpdesk_approval (id, member_id, action, reason, requested_by, verification_id, status, created_at, expires_at) "
                         + "values (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)", id, member.id().value(), action.path(), why, agent.id(),
                         proof.map(Verifications.Proof::id).orElse(null), now, now.plus(approvalLifetime));
                 audit.record(agent.actor(), "helpdesk.approval-requested", member.number().value(), why, "action=" + action.path()
                         + " approval=" + id + " verification=" + proven);
                 timeline.record(member.id(), "helpdesk.approval-requested", null, action.path());
-                return null;
-            });
-            outcome = new Outcome(false, Optional.of(id));
-        } else {
-            perform(member, action, why, agent, "verification=" + proven);
-            outcome = new Outcome(true, Optional.empty());
-        }
-        watchVolume(agent, recent + 1);
-        return outcome;
+                // The member hears of the request now: if they did not call, it is the fraud attempt this rule stops.
+                notices.helpdeskAction(member, "helpdesk.action." + action.path() + ".requested");
+                outcome = new Outcome(false, Optional.of(id));
+            } else {
+                performIn(member, action, why, agent, "verification=" + proven);
+                outcome = new Outcome(true, Optional.empty());
+            }
+            watchVolume(agent, recent + 1);
+            return outcome;
+        });
+    }
+
+    /** Sends the member a code for this agent's proof, within the agent's hourly limit and five codes an hour per member. */
+    public Verifications.Proof sendCode(Member member, Agent agent) {
+        return jdbc.transaction(c -> {
+            int recent = withinLimit(agent);
+            int codes = jdbc.one("select count(*) from audit_event where subject = ? and action = 'helpdesk.verification-sent' and at > ?",
+                    r -> r.getInt(1), member.number().value(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
+            if (codes >= MAX_CODES_PER_HOUR) {
+                throw new ProblemException(429, "helpdesk.verification.too-many-codes");
+            }
+            Verifications.Proof proof = verifications.sendCode(member, agent);
+            watchVolume(agent, recent + 1);
+            return proof;
+        });
+    }
+
+    /** Records a document checked face to face, within the agent's hourly limit; the member is told. */
+    public Verifications.Proof inPerson(Member member, Agent agent, String checked) {
+        return jdbc.transaction(c -> {
+            int recent = withinLimit(agent);
+            Verifications.Proof proof = verifications.inPerson(member, agent, checked);
+            notices.helpdeskAction(member, "helpdesk.action.verified-in-person.done");
+            watchVolume(agent, recent + 1);
+            return proof;
+        });
+    }
+
+    /**
+     * The agent's actions in the last hour, or 429 at the limit. Counted under the audit trail's head
+     * lock (which every action's audit entry takes anyway): requests sent together are counted one
+     * after the other, never all against the same count.
+     */
+    private int withinLimit(Agent agent) {
+        return jdbc.transaction(c -> {
+            try (var lock = Jdbc.prepare(c, "select seq from audit_head where id = 1 for update"); var r = lock.executeQuery()) {
+                r.next();
+            }
+            int recent = recentActions(agent);
+            if (recent >= perHour) {
+                throw new ProblemException(429, "helpdesk.too-many-actions", perHour);
+            }
+            return recent;
+        });
     }
 
     /** A supervisor approves (the action is done now) or rejects a pending request; never their own, never a lapsed one. */
     public Approval decide(String id, boolean approve, Agent supervisor) {
         if (!supervisor.supervisor()) {
             throw new ProblemException(403, "helpdesk.approval.supervisors-only");
+        }
+        if (!supervisor.person()) {
+            throw new ProblemException(403, "helpdesk.approval.person-only");
         }
         Approval approval = approval(id).orElseThrow(() -> new ProblemException(404, "helpdesk.approval.unknown"));
         if (approval.status() != Status.PENDING) {
@@ -157,9 +205,10 @@ public class HelpdeskActions {
         Instant now = now();
         jdbc.transaction(c -> {
             // One decision: the row changes from PENDING once, whoever clicks at the same moment.
-            if (Jdbc.execute(c, "update helpdesk_approval set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING'",
-                    approve ? Status.APPROVED.name() : Status.REJECTED.name(), supervisor.id(), now, id) == 0) {
-                throw new ProblemException(409, "helpdesk.approval.decided");
+            if (Jdbc.execute(c, "update helpdesk_approval set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING' "
+                    + "and expires_at > ?", approve ? Status.APPROVED.name() : Status.REJECTED.name(), supervisor.id(), now, id, now) == 0) {
+                throw approval(id).filter(Approval::expired).isPresent() ? new ProblemException(410, "helpdesk.approval.expired")
+                        : new ProblemException(409, "helpdesk.approval.decided");
             }
             audit.record(supervisor.actor(), approve ? "helpdesk.approval-granted" : "helpdesk.approval-rejected", approval.memberNumber(),
                     approval.reason(), "action=" + approval.action().path() + " approval=" + id + " requested-by=" + approval.requestedBy());
@@ -167,6 +216,7 @@ public class HelpdeskActions {
                 performIn(member, approval.action(), approval.reason(), supervisor, "approval=" + id + " requested-by=" + approval.requestedBy());
             } else {
                 timeline.record(member.id(), "helpdesk.approval-rejected", null, approval.action().path());
+                notices.helpdeskAction(member, "helpdesk.action." + approval.action().path() + ".rejected");
             }
             return null;
         });
@@ -194,6 +244,21 @@ public class HelpdeskActions {
     public List<Alert> alerts() {
         return jdbc.list("select id, agent, actions, window_start, created_at from helpdesk_alert where acknowledged_at is null order by created_at desc",
                 r -> new Alert(r.getLong(1), r.getString(2), r.getInt(3), Jdbc.instant(r, "window_start"), Jdbc.instant(r, "created_at")));
+    }
+
+    /** A supervisor has looked at an alert: it leaves the queue, audited. */
+    public boolean acknowledge(long alert, Agent supervisor) {
+        if (!supervisor.supervisor() || !supervisor.person()) {
+            throw new ProblemException(403, "helpdesk.approval.supervisors-only");
+        }
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "update helpdesk_alert set acknowledged_by = ?, acknowledged_at = ? where id = ? and acknowledged_at is null",
+                    supervisor.id(), now(), alert) == 0) {
+                return false;
+            }
+            audit.record(supervisor.actor(), "helpdesk.alert-acknowledged", String.valueOf(alert), null, null);
+            return true;
+        });
     }
 
     /** Whether the member was flagged by a breach import: the four-eyes rule applies to them. */
@@ -240,13 +305,14 @@ public class HelpdeskActions {
         }
         boolean postal = member.address() != null && member.address().line1() != null && member.address().postcode() != null;
         for (String incident : incidents) {
-            noticeQueue.queueBreach(incident, List.of(new NoticeQueue.Recipient(member.id(), member.email() != null, postal)), now());
+            noticeQueue.requeueBreach(incident, new NoticeQueue.Recipient(member.id(), member.email() != null, postal), now());
         }
     }
 
     private int recentActions(Agent agent) {
         return jdbc.one("select count(*) from audit_event where actor = ? and at > ? and action in ('helpdesk.unlock', 'helpdesk.reset-totp', "
-                        + "'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', 'helpdesk.approval-requested')",
+                        + "'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', 'helpdesk.approval-requested', "
+                        + "'helpdesk.verification-sent', 'helpdesk.verified-in-person')",
                 r -> r.getInt(1), agent.id(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
     }
 

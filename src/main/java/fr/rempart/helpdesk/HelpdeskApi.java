@@ -52,11 +52,18 @@ public class HelpdeskApi {
     public record ActionForm(String reason, String verification) {
     }
 
+    /**
+     * Who calls: a Rempart token of a staff account is that account (as on the console); a Rempart
+     * token of nobody we know (a disabled account) is refused; an application's own token (its
+     * subject is its client id) is no person.
+     */
     public Agent agent(TrustedIssuers.Caller caller) {
-        Actor actor = "rempart".equals(caller.issuerName())
-                ? staff.byId(caller.subject()).map(p -> Actor.staff(p.username())).orElse(Actor.token(caller.issuerName(), caller.subject()))
-                : Actor.token(caller.issuerName(), caller.subject());
-        return new Agent(actor, caller.groups());
+        boolean application = caller.clientId() != null && caller.clientId().equals(caller.subject());
+        if ("rempart".equals(caller.issuerName()) && !application) {
+            return staff.byId(caller.subject()).map(p -> new Agent(Actor.staff(p.username()), caller.groups(), true))
+                    .orElseThrow(() -> new ProblemException(403, "helpdesk.forbidden"));
+        }
+        return new Agent(Actor.token(caller.issuerName(), caller.subject()), caller.groups(), !application);
     }
 
     public Response search(String q) {
@@ -65,7 +72,8 @@ public class HelpdeskApi {
         return noStore(Response.ok(found.build().toString()));
     }
 
-    public Response security(String memberNumber, Locale locale) {
+    /** {@code staffView} false for the member themselves: the requests to supervisors without who asked nor why. */
+    public Response security(String memberNumber, Locale locale, boolean staffView) {
         AccountState.State state = states.of(memberNumber).orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
         JsonArrayBuilder flags = JsonBinder.JSON.createArrayBuilder();
         state.flags().forEach(f -> flags.add(JsonBinder.JSON.createObjectBuilder().add("incident", f.incident()).add("flaggedAt", f.flaggedAt().toString())));
@@ -81,7 +89,15 @@ public class HelpdeskApi {
         state.reports().forEach(r -> reports.add(JsonBinder.JSON.createObjectBuilder().add("reference", r.reference().value())
                 .add("status", r.status().name()).add("createdAt", r.createdAt().toString())));
         JsonArrayBuilder approvals = JsonBinder.JSON.createArrayBuilder();
-        state.approvals().forEach(a -> approvals.add(approval(a)));
+        state.approvals().forEach(a -> {
+            JsonObjectBuilder json = approval(a);
+            if (!staffView) {
+                json.remove("reason");
+                json.remove("requestedBy");
+                json.remove("decidedBy");
+            }
+            approvals.add(json);
+        });
         JsonArrayBuilder timeline = JsonBinder.JSON.createArrayBuilder();
         state.timeline().forEach(e -> {
             JsonObjectBuilder event = JsonBinder.JSON.createObjectBuilder().add("at", e.at().toString()).add("type", e.type());
@@ -100,12 +116,12 @@ public class HelpdeskApi {
         ProofForm form = JsonBinder.bind(body, ProofForm.class, locale);
         Verifications.Proof proof;
         if ("email".equals(form.method())) {
-            proof = verifications.sendCode(member, agent);
+            proof = actions.sendCode(member, agent);
         } else if ("in-person".equals(form.method())) {
             if (form.checked() == null || form.checked().isBlank() || form.checked().length() > 500) {
                 throw new InvalidInputException(List.of(new FieldError("checked", "Size", Messages.get(locale, "helpdesk.verification.checked-required"))));
             }
-            proof = verifications.inPerson(member, agent, form.checked().strip());
+            proof = actions.inPerson(member, agent, form.checked().strip());
         } else {
             throw new InvalidInputException(List.of(new FieldError("method", "OneOf", Messages.get(locale, "helpdesk.verification.method"))));
         }

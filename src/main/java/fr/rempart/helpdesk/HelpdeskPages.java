@@ -71,8 +71,20 @@ public class HelpdeskPages {
     HttpServletRequest request;
 
     @GET
-    public Response search(@QueryParam("q") String q) {
+    public Response searchPage() {
         agent("/staff/helpdesk");
+        return search(null);
+    }
+
+    /** Posted, not in the URL: a whole NIR typed here must not end up in browser history or proxy logs. */
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response searched(@FormParam("q") String q) {
+        agent("/staff/helpdesk");
+        return search(q);
+    }
+
+    private Response search(String q) {
         Map<String, Object> model = base(Messages.get(locale(), "helpdesk.title"));
         model.put("q", q == null ? "" : q);
         if (q != null && !q.isBlank()) {
@@ -105,9 +117,9 @@ public class HelpdeskPages {
                 if (checked == null || checked.isBlank() || checked.length() > 500) {
                     throw new ProblemException(400, "helpdesk.verification.checked-required");
                 }
-                verifications.inPerson(member, agent, checked.strip());
+                actions.inPerson(member, agent, checked.strip());
             } else {
-                verifications.sendCode(member, agent);
+                actions.sendCode(member, agent);
             }
         } catch (ProblemException e) {
             return error(number, agent, e.status(), Messages.get(locale(), e.key(), e.arguments()), "verification");
@@ -166,8 +178,17 @@ public class HelpdeskPages {
             row.put("own", a.requestedBy().equals(supervisor.id()));
             return row;
         }).toList());
-        model.put("alerts", actions.alerts().stream().map(a -> Map.of("agent", a.agent(), "actions", a.actions(), "at", date(a.createdAt()))).toList());
+        model.put("alerts", actions.alerts().stream().map(a -> Map.of("id", a.id(), "agent", a.agent(), "actions", a.actions(), "at", date(a.createdAt())))
+                .toList());
         return html("helpdesk-approvals", model, 200);
+    }
+
+    @POST
+    @Path("alerts/{id}/acknowledge")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response acknowledge(@PathParam("id") long id) {
+        actions.acknowledge(id, supervisor());
+        return Response.seeOther(URI.create("/staff/helpdesk/approvals")).build();
     }
 
     @POST

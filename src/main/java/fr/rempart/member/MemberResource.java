@@ -102,7 +102,7 @@ public class MemberResource {
         if (!helpdeskCaller && !self) {
             throw new fr.rempart.platform.web.ProblemException(403, "problem.403");
         }
-        return helpdesk.security(memberNumber, Locales.of(headers));
+        return helpdesk.security(memberNumber, Locales.of(headers), helpdeskCaller);
     }
 
     /** Starts a proof that the caller is the member: {@code {"method": "email"}} or {@code {"method": "in-person", "checked": "…"}}. */

@@ -117,6 +117,17 @@ public class NoticeQueue {
         return notified;
     }
 
+    /**
+     * The helpdesk sends a member's breach notice again: the earlier notice rows give way to new ones,
+     * with new codes (the earlier codes still check as genuine: those messages were sent).
+     */
+    public int requeueBreach(String incident, Recipient recipient, Instant at) {
+        return jdbc.transaction(c -> {
+            Jdbc.execute(c, "delete from notice where member_id = ? and purpose = ? and incident = ?", recipient.member().value(), BREACH, incident);
+            return queueBreach(incident, List.of(recipient), at);
+        });
+    }
+
     /** Notices of the incident rendered for their channel: e-mails handed to the outbox, letters printed in a batch. */
     public long countDone(String incident, String channel) {
         return jdbc.one("select count(*) from notice where incident = ? and channel = ? and done_at is not null", r -> r.getLong(1),

@@ -113,6 +113,15 @@ class HelpdeskBrowserIT {
         assertThat(driver.findElements(By.xpath("//tr[td/a[text()='" + breached.number() + "']]"))).isEmpty();
         driver.get(server.baseUrl() + "/staff/helpdesk/members/" + breached.number());
         assertThat(driver.findElement(By.id("approvals")).getText()).contains("approuvée");
+        // The supervisor's own request waits for someone else: no button to approve it.
+        type("checked", "passeport");
+        click(By.id("record-in-person"));
+        type("reason-reset-totp", "Nouveau téléphone, vu au guichet");
+        click(By.id("action-reset-totp"));
+        driver.get(server.baseUrl() + "/staff/helpdesk/approvals");
+        assertThat(driver.findElement(By.xpath("//tr[td/a[text()='" + breached.number() + "']]")).getText()).contains("un autre superviseur décide");
+        assertThat(driver.findElements(approve)).isEmpty();
+        driver.get(server.baseUrl() + "/staff/helpdesk/members/" + breached.number());
         assertThat(driver.findElement(By.id("required-actions")).getText()).contains("Configurer la seconde vérification");
         assertThat(driver.findElement(By.id("timeline")).getText()).contains("helpdesk.reset-totp");
         Chromium.assertNoContentSecurityPolicyViolation(driver);

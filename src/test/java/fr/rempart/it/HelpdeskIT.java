@@ -231,6 +231,12 @@ class HelpdeskIT {
         assertThat(self.statusCode()).isEqualTo(403);
         assertThat(self.body()).contains("autre personne");
 
+        assertThat(Mailbox.await(server, member.email(), "un superviseur doit l")).contains("3676");
+        String application = server.token(server.claims("helpdesk-supervisor").subject("it-app").claim("client_id", "it-app").build());
+        HttpResponse<String> byApplication = post("/api/v1/approvals/" + approval + "/approve", application, "{}");
+        assertThat(byApplication.statusCode()).isEqualTo(403);
+        assertThat(byApplication.body()).contains("application");
+
         assertThat(Api.json(Api.get("/api/v1/approvals", supervisor)).getJsonArray("pending").stream()
                 .map(a -> a.asJsonObject().getString("id"))).contains(approval, ownId);
         HttpResponse<String> approved = post("/api/v1/approvals/" + approval + "/approve", supervisor, "{}");
@@ -239,6 +245,7 @@ class HelpdeskIT {
         assertThat(post("/api/v1/approvals/" + approval + "/approve", supervisor, "{}").statusCode()).isEqualTo(409);
         assertThat(post("/api/v1/approvals/" + ownId + "/reject", agentToken("it-supervisor-two", "helpdesk-supervisor"), "{}").statusCode())
                 .isEqualTo(200);
+        assertThat(Mailbox.await(server, member.email(), "a été refusée")).contains("3676");
         JsonObject state = security(member, supervisor);
         assertThat(state.getJsonArray("requiredActions").stream().map(Object::toString)).anyMatch(a -> a.contains("CONFIGURE_TOTP"));
         assertThat(state.getJsonArray("timeline").stream().map(e -> e.asJsonObject().getString("type")))
@@ -296,7 +303,53 @@ class HelpdeskIT {
                 .statusCode()).isEqualTo(403);
         assertThat(agent.post("/staff/helpdesk/members/" + member.number() + "/verifications", Map.of("method", "email"), null).statusCode())
                 .isEqualTo(403);
+        assertThat(agent.post("/staff/helpdesk", Map.of("q", member.nir()), null).statusCode()).isEqualTo(403);
+        HttpResponse<String> searched = agent.post("/staff/helpdesk", Map.of("q", member.nir()), agent.csrf().orElseThrow());
+        assertThat(searched.statusCode()).isEqualTo(200);
+        assertThat(searched.body()).contains("/staff/helpdesk/members/" + member.number()).doesNotContain(member.nir());
         assertThat(agent.get("/staff/helpdesk/approvals").statusCode()).as("agents are not supervisors").isEqualTo(403);
         assertThat(agent.get("/staff/helpdesk/members/99999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theOtherActionsResetAPasswordByLinkResendTheNoticeAndResetAnUnflaggedSecondFactorAtOnce() throws Exception {
+        Member member = newMember();
+        String agent = agentToken("it-agent-others", "helpdesk-agent");
+        String base = "/api/v1/members/" + member.number() + "/actions/";
+
+        // No breach, no notice to send again; a second factor reset on an unflagged account is done at once (with a proof).
+        assertThat(post(base + "resend-notice", agent, "{\"reason\":\"avis non reçu\"}").statusCode()).isEqualTo(409);
+        HttpResponse<String> proof = post("/api/v1/members/" + member.number() + "/verifications", agent,
+                "{\"method\":\"in-person\",\"checked\":\"passeport\"}");
+        assertThat(Mailbox.await(server, member.email(), "vérifiée en personne")).contains("3676");
+        HttpResponse<String> reset = post(base + "reset-totp", agent, "{\"reason\":\"nouveau téléphone\",\"verification\":\""
+                + Api.json(proof).getString("id") + "\"}");
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+        assertThat(Api.json(reset).getBoolean("done")).isTrue();
+
+        // A new password: the member gets a link; the agent never sees nor sets one.
+        HttpResponse<String> password = post(base + "require-password-reset", agent, "{\"reason\":\"mot de passe donné à un escroc\"}");
+        assertThat(password.statusCode()).as(password.body()).isEqualTo(200);
+        assertThat(password.body()).doesNotContain("token").doesNotContain("password\":");
+        assertThat(Mailbox.await(server, member.email(), "/password/reset?token=")).isNotBlank();
+        assertThat(security(member, agent).getJsonArray("requiredActions").toString()).contains("UPDATE_PASSWORD");
+
+        // Flagged, the notice goes again with a new code.
+        flag(member);
+        long notices = awaitCount(member, "divulguées", 1);
+        HttpResponse<String> resent = post(base + "resend-notice", agent, "{\"reason\":\"avis non reçu\"}");
+        assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+        assertThat(awaitCount(member, "divulguées", notices + 1)).isEqualTo(notices + 1);
+        assertThat(Mailbox.await(server, member.email(), "renvoyé")).contains("3676");
+    }
+
+    private long awaitCount(Member member, String containing, long atLeast) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        long n = Mailbox.count(server, member.email(), containing);
+        while (n < atLeast && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            n = Mailbox.count(server, member.email(), containing);
+        }
+        return n;
     }
 }
