@@ -86,7 +86,8 @@ public class HelpdeskPages {
 
     private Response search(String q) {
         Map<String, Object> model = base(Messages.get(locale(), "helpdesk.title"));
-        model.put("q", q == null ? "" : q);
+        // A whole NIR is not written back into the page: the answers show it masked, the field starts empty.
+        model.put("q", q == null || fr.rempart.member.Nir.problem(q.strip()).isEmpty() ? "" : q);
         if (q != null && !q.isBlank()) {
             List<Member> found = directory.search(q);
             model.put("searched", true);
