@@ -4,7 +4,7 @@ create table helpdesk_verification (
     id               varchar(32) primary key,
     member_id        uuid not null references member (id) on delete cascade,
     agent            varchar(120) not null,
-    method           varchar(12) not null check (method in ('EMAIL_CODE', 'IN_PERSON')),
+    method           varchar(12) not null check (method in ('EMAIL_CODE', 'SMS_CODE', 'IN_PERSON')),
     -- The code's MAC, never the code; null for a check done face to face.
     code_mac         varchar(64),
     sent_to          varchar(300),

@@ -138,8 +138,8 @@ public class HelpdeskActions {
         });
     }
 
-    /** Sends the member a code for this agent's proof, within the agent's hourly limit and five codes an hour per member. */
-    public Verifications.Proof sendCode(Member member, Agent agent) {
+    /** Sends the member a code (e-mail or SMS) for this agent's proof, within the agent's hourly limit and five codes an hour per member. */
+    public Verifications.Proof sendCode(Member member, Agent agent, Verifications.Method channel) {
         return jdbc.transaction(c -> {
             int recent = withinLimit(agent);
             int codes = jdbc.one("select count(*) from audit_event where subject = ? and action = 'helpdesk.verification-sent' and at > ?",
@@ -147,7 +147,7 @@ public class HelpdeskActions {
             if (codes >= MAX_CODES_PER_HOUR) {
                 throw new ProblemException(429, "helpdesk.verification.too-many-codes");
             }
-            Verifications.Proof proof = verifications.sendCode(member, agent);
+            Verifications.Proof proof = verifications.sendCode(member, agent, channel);
             watchVolume(agent, recent + 1);
             return proof;
         });

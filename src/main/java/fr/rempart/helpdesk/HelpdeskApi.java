@@ -42,7 +42,7 @@ public class HelpdeskApi {
     @Inject
     StaffSessions staff;
 
-    /** The body of a proof request: {@code method} "email" or "in-person"; {@code checked}: the document seen face to face. */
+    /** The body of a proof request: {@code method} "email", "sms" or "in-person"; {@code checked}: the document seen face to face. */
     public record ProofForm(String method, String checked) {
     }
 
@@ -115,8 +115,8 @@ public class HelpdeskApi {
         Member member = member(memberNumber);
         ProofForm form = JsonBinder.bind(body, ProofForm.class, locale);
         Verifications.Proof proof;
-        if ("email".equals(form.method())) {
-            proof = actions.sendCode(member, agent);
+        if ("email".equals(form.method()) || "sms".equals(form.method())) {
+            proof = actions.sendCode(member, agent, "sms".equals(form.method()) ? Verifications.Method.SMS_CODE : Verifications.Method.EMAIL_CODE);
         } else if ("in-person".equals(form.method())) {
             if (form.checked() == null || form.checked().isBlank() || form.checked().length() > 500) {
                 throw new InvalidInputException(List.of(new FieldError("checked", "Size", Messages.get(locale, "helpdesk.verification.checked-required"))));

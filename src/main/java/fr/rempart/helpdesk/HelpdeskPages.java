@@ -120,7 +120,7 @@ public class HelpdeskPages {
                 }
                 actions.inPerson(member, agent, checked.strip());
             } else {
-                actions.sendCode(member, agent);
+                actions.sendCode(member, agent, "sms".equals(method) ? Verifications.Method.SMS_CODE : Verifications.Method.EMAIL_CODE);
             }
         } catch (ProblemException e) {
             return error(number, agent, e.status(), Messages.get(locale(), e.key(), e.arguments()), "verification");
@@ -215,6 +215,8 @@ public class HelpdeskPages {
         model.put("nir", m.nirMasked());
         model.put("email", m.email() == null ? "" : Verifications.mask(m.email().value()));
         model.put("hasEmail", m.email() != null);
+        model.put("hasPhone", m.phone() != null);
+        model.put("phone", m.phone() == null ? "" : Verifications.maskPhone(m.phone().e164()));
         model.put("flags", state.flags().stream().map(f -> Map.of("incident", f.incident(), "at", date(f.flaggedAt()))).toList());
         model.put("flagged", !state.flags().isEmpty());
         model.put("locked", state.locked());

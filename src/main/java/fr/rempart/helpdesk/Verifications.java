@@ -31,7 +31,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class Verifications {
 
-    public enum Method { EMAIL_CODE, IN_PERSON }
+    public enum Method { EMAIL_CODE, SMS_CODE, IN_PERSON }
 
     /** How a typed code fared. */
     public enum Check { VERIFIED, WRONG, REPLAYED, EXPIRED, LOCKED, UNKNOWN }
@@ -66,25 +66,33 @@ public class Verifications {
         this.lifetime = settings.helpdeskVerificationLifetime();
     }
 
-    /** Sends a six-digit code to the member's e-mail on file; the agent asks the caller to read it back. */
-    public Proof sendCode(Member member, Agent agent) {
-        if (member.email() == null) {
-            throw new ProblemException(409, "helpdesk.verification.no-contact");
+    /**
+     * Sends a six-digit code to the member's e-mail ({@code EMAIL_CODE}) or mobile phone ({@code SMS_CODE})
+     * on file; the agent asks the caller to read it back.
+     */
+    public Proof sendCode(Member member, Agent agent, Method channel) {
+        boolean sms = channel == Method.SMS_CODE;
+        if (channel == Method.IN_PERSON || (sms ? member.phone() == null : member.email() == null)) {
+            throw new ProblemException(409, sms ? "helpdesk.verification.no-phone" : "helpdesk.verification.no-contact");
         }
         String id = Secrets.token(16);
         String code = String.format("%06d", RANDOM.nextInt(1_000_000));
         Instant now = now();
-        String sentTo = mask(member.email().value());
+        String sentTo = sms ? maskPhone(member.phone().e164()) : mask(member.email().value());
         jdbc.transaction(c -> {
             Jdbc.execute(c, "insert into helpdesk_verification (id, member_id, agent, method, code_mac, sent_to, attempts, created_at, expires_at) "
-                    + "values (?, ?, ?, ?, ?, ?, 0, ?, ?)", id, member.id().value(), agent.id(), Method.EMAIL_CODE.name(), mac(id, code), sentTo, now,
+                    + "values (?, ?, ?, ?, ?, ?, 0, ?, ?)", id, member.id().value(), agent.id(), channel.name(), mac(id, code), sentTo, now,
                     now.plus(lifetime));
-            notices.helpdeskCode(member, code, lifetime.toMinutes());
-            audit.record(agent.actor(), "helpdesk.verification-sent", member.number().value(), null, "method=EMAIL_CODE to=" + sentTo);
+            if (sms) {
+                notices.helpdeskCodeSms(member, code, lifetime.toMinutes());
+            } else {
+                notices.helpdeskCode(member, code, lifetime.toMinutes());
+            }
+            audit.record(agent.actor(), "helpdesk.verification-sent", member.number().value(), null, "method=" + channel.name() + " to=" + sentTo);
             timeline.record(member.id(), "helpdesk.verification-sent", null, null);
             return null;
         });
-        return new Proof(id, Method.EMAIL_CODE, sentTo, now.plus(lifetime), null);
+        return new Proof(id, channel, sentTo, now.plus(lifetime), null);
     }
 
     /** Records an identity document checked face to face; {@code checked} says which (never its number). */
@@ -110,7 +118,7 @@ public class Verifications {
             Instant verified;
             int attempts;
             try (var s = Jdbc.prepare(c, "select code_mac, expires_at, verified_at, attempts from helpdesk_verification "
-                    + "where id = ? and member_id = ? and agent = ? and method = 'EMAIL_CODE' for update", id, member.id().value(), agent.id());
+                    + "where id = ? and member_id = ? and agent = ? and method <> 'IN_PERSON' for update", id, member.id().value(), agent.id());
                  ResultSet r = s.executeQuery()) {
                 if (!r.next()) {
                     return Check.UNKNOWN;
@@ -136,7 +144,7 @@ public class Verifications {
                 check = Check.WRONG;
             }
             audit.record(agent.actor(), check == Check.VERIFIED ? "helpdesk.verified" : "helpdesk.verification-failed", member.number().value(),
-                    null, "method=EMAIL_CODE outcome=" + check.name());
+                    null, "outcome=" + check.name());
             if (check == Check.VERIFIED) {
                 timeline.record(member.id(), "helpdesk.verified", null, null);
             }
@@ -177,6 +185,11 @@ public class Verifications {
     static String mask(String email) {
         int at = email.indexOf('@');
         return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
+    }
+
+    /** "+33612345678" → "+336******78". */
+    static String maskPhone(String e164) {
+        return e164.length() < 7 ? "***" : e164.substring(0, 4) + "*".repeat(e164.length() - 6) + e164.substring(e164.length() - 2);
     }
 
     private static Instant now() {

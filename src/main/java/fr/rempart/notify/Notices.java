@@ -62,6 +62,12 @@ public class Notices {
         send(member, "mail.helpdesk-code", code, minutes);
     }
 
+    /** The same code by SMS to the phone number on file: short, and only for someone who called the helpdesk themselves. */
+    public void helpdeskCodeSms(Member member, String code, long minutes) {
+        Locale locale = Locale.forLanguageTag(member.language());
+        outbox.enqueueSms(member.phone(), Messages.get(locale, "sms.helpdesk-code", settings.mutualName(), code, minutes, settings.helpdeskPhone()));
+    }
+
     /** A second-factor code already used was typed again: perhaps phished, so the member is warned. */
     public void codeReplayed(Member member) {
         send(member, "mail.otp-replayed", now(member));

@@ -25,6 +25,13 @@ public class Outbox {
         this.jdbc = jdbc;
     }
 
+    /** A text message to a phone number (E.164), sent by {@link SmsSender}; 640 characters at most (four SMS). */
+    public void enqueueSms(fr.rempart.member.PhoneNumber recipient, String body) {
+        Instant now = Instant.now();
+        jdbc.update("insert into outbox_sms (recipient, body, created_at, attempts, next_attempt_at) values (?, ?, ?, 0, ?)",
+                recipient.e164(), body.length() > 640 ? body.substring(0, 640) : body, now, now);
+    }
+
     public void enqueue(Email recipient, String subject, String body) {
         Instant now = Instant.now();
         jdbc.update("insert into outbox_message (recipient, subject, body, created_at, attempts, next_attempt_at) values (?, ?, ?, ?, 0, ?)",

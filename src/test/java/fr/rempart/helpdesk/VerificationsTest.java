@@ -55,7 +55,7 @@ class VerificationsTest {
 
     @Test
     void theCodeGoesToTheAddressOnFileIsRightOnceAndIsNeverStored() {
-        Verifications.Proof proof = verifications.sendCode(member, AGENT);
+        Verifications.Proof proof = verifications.sendCode(member, AGENT, Verifications.Method.EMAIL_CODE);
         assertThat(proof.sentTo()).isEqualTo("c***@exemple.fr");
         String code = sentCode();
         assertThat(db.jdbc.one("select count(*) from helpdesk_verification where code_mac like ?", r -> r.getLong(1), "%" + code + "%")).hasValue(0L);
@@ -72,7 +72,7 @@ class VerificationsTest {
 
     @Test
     void fiveWrongCodesSpendTheProofAndAnExpiredOneIsRefused() {
-        Verifications.Proof proof = verifications.sendCode(member, AGENT);
+        Verifications.Proof proof = verifications.sendCode(member, AGENT, Verifications.Method.EMAIL_CODE);
         String code = sentCode();
         String wrong = code.equals("000000") ? "111111" : "000000";
         for (int i = 0; i < Verifications.MAX_ATTEMPTS; i++) {
@@ -80,7 +80,7 @@ class VerificationsTest {
         }
         assertThat(verifications.confirm(member, AGENT, proof.id(), code)).isEqualTo(Verifications.Check.LOCKED);
 
-        Verifications.Proof late = verifications.sendCode(member, AGENT);
+        Verifications.Proof late = verifications.sendCode(member, AGENT, Verifications.Method.EMAIL_CODE);
         String lateCode = sentCode();
         db.jdbc.update("update helpdesk_verification set expires_at = ? where id = ?", Instant.now().minusSeconds(1), late.id());
         assertThat(verifications.confirm(member, AGENT, late.id(), lateCode)).isEqualTo(Verifications.Check.EXPIRED);
@@ -93,7 +93,22 @@ class VerificationsTest {
         assertThat(verifications.valid(member, AGENT, proof.id())).isPresent();
         db.jdbc.update("update member set email = null, email_key = null where id = ?", member.id().value());
         Member noEmail = new MemberRepository(db.jdbc).byId(member.id()).orElseThrow();
-        assertThatThrownBy(() -> verifications.sendCode(noEmail, AGENT)).isInstanceOfSatisfying(ProblemException.class,
+        assertThatThrownBy(() -> verifications.sendCode(noEmail, AGENT, Verifications.Method.EMAIL_CODE)).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.status()).isEqualTo(409));
+    }
+
+    @Test
+    void theCodeMayGoBySmsToTheMobileOnFileAndOnlyIfThereIsOne() {
+        assertThatThrownBy(() -> verifications.sendCode(member, AGENT, Verifications.Method.SMS_CODE)).isInstanceOfSatisfying(ProblemException.class,
+                e -> assertThat(e.key()).isEqualTo("helpdesk.verification.no-phone"));
+        db.jdbc.update("update member set phone = '+33612345678' where id = ?", member.id().value());
+        Member withPhone = new MemberRepository(db.jdbc).byId(member.id()).orElseThrow();
+        Verifications.Proof proof = verifications.sendCode(withPhone, AGENT, Verifications.Method.SMS_CODE);
+        assertThat(proof.sentTo()).isEqualTo("+336******78");
+        String sms = db.jdbc.one("select recipient || ' ' || body from outbox_sms", r -> r.getString(1)).orElseThrow();
+        assertThat(sms).startsWith("+33612345678 ").contains("vous-même appelé");
+        Matcher m = Pattern.compile("assistance (\\d{6})").matcher(sms);
+        assertThat(m.find()).as(sms).isTrue();
+        assertThat(verifications.confirm(withPhone, AGENT, proof.id(), m.group(1))).isEqualTo(Verifications.Check.VERIFIED);
     }
 }

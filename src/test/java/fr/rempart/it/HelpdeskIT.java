@@ -6,9 +6,12 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,15 +39,16 @@ class HelpdeskIT {
         }
         String nir = Api.newNir();
         String email = number.toLowerCase() + "@example.org";
+        String mobile = String.format("07%08d", RANDOM.nextInt(100_000_000));
         String json = """
                 {"memberNumber":"%s","nir":"%s","lastName":"%s","firstName":"Claire","birthDate":"12/05/1984","sex":"F","email":"%s",
-                 "passwordHash":"%s"}""".formatted(number, nir, name, email, Api.hash(PASSWORD));
+                 "phone":"%s","passwordHash":"%s"}""".formatted(number, nir, name, email, mobile, Api.hash(PASSWORD));
         HttpResponse<String> created = Api.postJson("/api/v1/members", RempartServer.get().token("security-admin"), json);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return new Member(number, nir, name.toString(), email);
+        return new Member(number, nir, name.toString(), email, "+33" + mobile.substring(1));
     }
 
-    record Member(String number, String nir, String lastName, String email) {
+    record Member(String number, String nir, String lastName, String email, String mobile) {
     }
 
     /** Flags the member as a breach import does: an incident, a one-line list, the job done. */
@@ -352,5 +356,36 @@ class HelpdeskIT {
             n = Mailbox.count(server, member.email(), containing);
         }
         return n;
+    }
+
+    @Test
+    void theCodeMayGoBySmsToTheMobileOnFile() throws Exception {
+        Member member = newMember();
+        String agent = agentToken("it-agent-sms", "helpdesk-agent");
+        HttpResponse<String> started = post("/api/v1/members/" + member.number() + "/verifications", agent, "{\"method\":\"sms\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+        assertThat(Api.json(started).getString("sentTo")).isEqualTo(member.mobile().substring(0, 4) + "******" + member.mobile().substring(10));
+        // No SMS gateway in the tests: the outbox writes each text message as a file.
+        Path dir = server.dataDir().resolve("outbox-sms");
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        Optional<String> sms = Optional.empty();
+        while (sms.isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".sms")).toList()) {
+                        String text = Files.readString(f);
+                        if (text.startsWith("To: " + member.mobile())) {
+                            sms = Optional.of(text);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(sms).as("an SMS to " + member.mobile()).isPresent();
+        Matcher code = Pattern.compile("assistance (\\d{6})").matcher(sms.get());
+        assertThat(code.find()).as(sms.get()).isTrue();
+        assertThat(post("/api/v1/members/" + member.number() + "/verifications/" + Api.json(started).getString("id"), agent,
+                "{\"code\":\"" + code.group(1) + "\"}").statusCode()).isEqualTo(200);
     }
 }

@@ -230,6 +230,25 @@ public class Settings {
         return string("rempart.mail.from").orElse("securite@mutuelle.example");
     }
 
+    /**
+     * The SMS gateway: the outbox posts {@code {"to": "+33…", "text": "…"}} there with the token as a
+     * Bearer credential. Without it, text messages are written as files in {@code <data dir>/outbox-sms}.
+     */
+    public Optional<java.net.URI> smsGatewayUrl() {
+        return string("rempart.sms.gateway-url").map(u -> {
+            java.net.URI uri = java.net.URI.create(u);
+            boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+            if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
+                throw new IllegalStateException("rempart.sms.gateway-url must be https (http only to the loopback)");
+            }
+            return uri;
+        });
+    }
+
+    public Optional<String> smsGatewayToken() {
+        return string("rempart.sms.gateway-token");
+    }
+
     /** How long a helpdesk verification code may be typed, and how long a verified caller stays verified for that agent. */
     public Duration helpdeskVerificationLifetime() {
         return duration("rempart.helpdesk.verification-lifetime", Duration.ofMinutes(15));
@@ -425,6 +444,7 @@ public class Settings {
         breachMaxUploadBytes();
         reportFilesDir();
         helpdeskVerificationLifetime();
+        smsGatewayUrl();
         helpdeskApprovalLifetime();
         helpdeskActionsPerHour();
         helpdeskAlertThreshold();
