@@ -57,6 +57,8 @@ public final class RempartServer {
     private EmbeddedPostgres postgres;
     /** The PostgreSQL run sends mail to a real SMTP server; the H2 run writes .eml files, the default without SMTP. */
     private com.icegreen.greenmail.util.GreenMail smtp;
+    /** The staff's external identity provider (the staff sign-in's "Se connecter avec Annuaire"). */
+    private final FakeIdentityProvider idp;
     private Process process;
     private int port;
     private Path log;
@@ -102,6 +104,7 @@ public final class RempartServer {
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
             masterKey = Base64.getEncoder().encodeToString(key);
+            idp = new FakeIdentityProvider();
             if (postgresql()) {
                 smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(freePort(), "127.0.0.1", "smtp"));
                 smtp.start();
@@ -146,6 +149,10 @@ public final class RempartServer {
 
     public boolean postgresql() {
         return "postgresql".equals(db);
+    }
+
+    FakeIdentityProvider identityProvider() {
+        return idp;
     }
 
     public String baseUrl() {
@@ -246,6 +253,10 @@ public final class RempartServer {
         env.put("REMPART_OIDC_CLIENT_CONFIGURED_REDIRECT_URIS", "https://configured.example/cb");
         env.put("REMPART_OIDC_CLIENT_CONFIGURED_GRANT_TYPES", "authorization_code,client_credentials");
         env.put("REMPART_OIDC_CLIENT_CONFIGURED_GROUPS", "helpdesk-supervisor");
+        env.put("REMPART_STAFF_IDP_ISSUER", idp.issuer());
+        env.put("REMPART_STAFF_IDP_CLIENT_ID", FakeIdentityProvider.CLIENT_ID);
+        env.put("REMPART_STAFF_IDP_CLIENT_SECRET", FakeIdentityProvider.CLIENT_SECRET);
+        env.put("REMPART_STAFF_IDP_NAME", "Annuaire");
         env.put("REMPART_API_ISSUERS", "test");
         env.put("REMPART_API_ISSUER_TEST_URL", ISSUER);
         env.put("REMPART_API_ISSUER_TEST_JWKS_URI", work.resolve("jwks.json").toUri().toString());
@@ -318,6 +329,7 @@ public final class RempartServer {
 
     private void stop() {
         stopServer();
+        idp.stop();
         if (smtp != null) {
             smtp.stop();
         }

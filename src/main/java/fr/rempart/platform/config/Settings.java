@@ -249,6 +249,43 @@ public class Settings {
         return string("rempart.sms.gateway-token");
     }
 
+    /**
+     * The external identity provider staff may sign in with (OpenID Connect, code flow with PKCE):
+     * its issuer, whose discovery document gives the endpoints. Unset, staff sign in with Rempart's
+     * own staff accounts only.
+     */
+    public Optional<java.net.URI> staffIdpIssuer() {
+        return string("rempart.staff.idp.issuer").map(u -> {
+            java.net.URI uri = java.net.URI.create(u);
+            boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+            if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
+                throw new IllegalStateException("rempart.staff.idp.issuer must be https (http only to the loopback)");
+            }
+            if (string("rempart.staff.idp.client-id").isEmpty() || string("rempart.staff.idp.client-secret").isEmpty()) {
+                throw new IllegalStateException("rempart.staff.idp.client-id and rempart.staff.idp.client-secret are required with rempart.staff.idp.issuer");
+            }
+            return uri;
+        });
+    }
+
+    public String staffIdpClientId() {
+        return string("rempart.staff.idp.client-id").orElse("");
+    }
+
+    public String staffIdpClientSecret() {
+        return string("rempart.staff.idp.client-secret").orElse("");
+    }
+
+    /** The provider's name on the sign-in button. */
+    public String staffIdpName() {
+        return string("rempart.staff.idp.name").orElse("SSO");
+    }
+
+    /** The ID token claim listing the person's groups (helpdesk-agent, helpdesk-supervisor, security-admin). */
+    public String staffIdpGroupsClaim() {
+        return string("rempart.staff.idp.groups-claim").orElse("groups");
+    }
+
     /** How long a helpdesk verification code may be typed, and how long a verified caller stays verified for that agent. */
     public Duration helpdeskVerificationLifetime() {
         return duration("rempart.helpdesk.verification-lifetime", Duration.ofMinutes(15));
@@ -445,6 +482,7 @@ public class Settings {
         reportFilesDir();
         helpdeskVerificationLifetime();
         smsGatewayUrl();
+        staffIdpIssuer();
         helpdeskApprovalLifetime();
         helpdeskActionsPerHour();
         helpdeskAlertThreshold();

@@ -72,6 +72,10 @@ public class StaffPages {
     CsrfToken csrf;
     @Inject
     MetricRegistry metrics;
+    @Inject
+    ExternalIdp idp;
+    @Inject
+    fr.rempart.platform.crypto.KeyRing keys;
     @Context
     HttpHeaders headers;
     @Context
@@ -121,6 +125,103 @@ public class StaffPages {
         Map<String, Object> model = model("staff.signin.title");
         model.put("signedOut", signedOut != null);
         return Response.ok(pages.render("staff-signin", locale(), model)).build();
+    }
+
+    private static final String IDP_COOKIE = "rempart_staff_idp";
+    /** The factors an identity provider may attest (RFC 8176) that count as a second factor. */
+    private static final Set<String> STRONG_AMR = Set.of("mfa", "otp", "hwk", "swk", "fido", "sms", "sc");
+
+    /** Staff sign-in through the external identity provider: off to its authorization endpoint, this flow sealed in a cookie. */
+    @GET
+    @Path("signin/external")
+    public Response external() {
+        if (!idp.configured()) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        ExternalIdp.Flow flow = ExternalIdp.Flow.start();
+        URI to;
+        try {
+            to = idp.authorizationUrl(flow);
+        } catch (java.io.IOException | InterruptedException e) {
+            return signInError("staff.external.unavailable", 502);
+        }
+        String value = flow.state() + "." + flow.nonce() + "." + flow.verifier();
+        value += "." + keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "staff-idp:" + value);
+        // Lax: the provider sends the browser back by a top-level navigation, which carries it.
+        return Response.seeOther(to).cookie(new jakarta.ws.rs.core.NewCookie.Builder(IDP_COOKIE).value(value).path("/staff/signin/external")
+                .httpOnly(true).secure(staffSessions.client(request).secure()).sameSite(jakarta.ws.rs.core.NewCookie.SameSite.LAX).maxAge(600).build())
+                .build();
+    }
+
+    /**
+     * Back from the provider: the state must be this browser's, the ID token checked, a second
+     * factor attested ({@code amr}), and the groups given by the provider. The account is created or
+     * refreshed from the token; it never takes over an account of ours with the same name.
+     */
+    @GET
+    @Path("signin/external/callback")
+    public Response externalCallback(@QueryParam("code") String code, @QueryParam("state") String state) {
+        if (!idp.configured()) {
+            throw new jakarta.ws.rs.NotFoundException();
+        }
+        Optional<ExternalIdp.Flow> flow = Optional.ofNullable(headers.getCookies().get(IDP_COOKIE)).map(jakarta.ws.rs.core.Cookie::getValue)
+                .flatMap(this::flow).filter(f -> state != null && java.security.MessageDigest.isEqual(f.state().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        state.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        ClientInfo client = staffSessions.client(request);
+        if (flow.isEmpty() || code == null || code.isBlank() || code.length() > 2048) {
+            audit.record(Actor.SYSTEM, "staff.signin.external-refused", null, "state", "ip=" + client.address());
+            return signInError("staff.external.failed", 400);
+        }
+        ExternalIdp.Person person;
+        try {
+            person = idp.finish(code, flow.get());
+        } catch (java.io.IOException | InterruptedException e) {
+            audit.record(Actor.SYSTEM, "staff.signin.external-refused", null, "token", "ip=" + client.address() + " " + e.getMessage());
+            return signInError("staff.external.failed", 400);
+        }
+        Actor actor = new Actor("idp", idp.name() + ":" + person.subject());
+        Set<String> strong = person.amr().stream().filter(STRONG_AMR::contains).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        if (strong.isEmpty()) {
+            audit.record(actor, "staff.signin.external-refused", null, "no second factor attested", "amr=" + String.join(" ", person.amr()));
+            return signInError("staff.external.mfa-required", 403);
+        }
+        Set<StaffGroup> groups = java.util.EnumSet.noneOf(StaffGroup.class);
+        person.groups().forEach(g -> StaffGroup.of(g).ifPresent(groups::add));
+        if (!Username.valid(person.username()) || person.email() == null || !fr.rempart.member.Email.valid(person.email())) {
+            audit.record(actor, "staff.signin.external-refused", null, "username or e-mail unusable", null);
+            return signInError("staff.external.failed", 400);
+        }
+        Optional<StaffAccount> account = staff.upsertExternal(person.issuer() + "|" + person.subject(), Username.parse(person.username()),
+                person.name().length() > 100 ? person.name().substring(0, 100) : person.name(), fr.rempart.member.Email.parse(person.email()), groups);
+        if (account.isEmpty() || account.get().disabled()) {
+            audit.record(actor, "staff.signin.external-refused", person.username(), account.isEmpty() ? "username of a local account" : "disabled", null);
+            return signInError("staff.external.failed", 403);
+        }
+        staffSessions.token(headers, request).ifPresent(sessions::revoke);
+        Set<String> amr = new java.util.LinkedHashSet<>(List.of("ext"));
+        amr.addAll(strong);
+        String token = sessions.create(account.get().id(), StaffSession.Stage.FULL, amr, client);
+        csrf.renew();
+        audit.record(Actor.staff(account.get().username().value()), "staff.signin.succeeded", account.get().auditSubject(), null,
+                "idp=" + idp.name() + " amr=" + String.join(" ", amr) + " groups=" + StaffRepository.groups(groups) + " ip=" + client.address());
+        Response done = completed(token);
+        return Response.fromResponse(done).cookie(new jakarta.ws.rs.core.NewCookie.Builder(IDP_COOKIE).value("").path("/staff/signin/external")
+                .httpOnly(true).maxAge(0).build()).build();
+    }
+
+    private Optional<ExternalIdp.Flow> flow(String cookie) {
+        int mac = cookie.lastIndexOf('.');
+        if (mac < 0) {
+            return Optional.empty();
+        }
+        String value = cookie.substring(0, mac);
+        String expected = keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "staff-idp:" + value);
+        String[] parts = value.split("\\.");
+        if (parts.length != 3 || !java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                cookie.substring(mac + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            return Optional.empty();
+        }
+        return Optional.of(new ExternalIdp.Flow(parts[0], parts[1], parts[2]));
     }
 
     @POST
@@ -318,7 +419,11 @@ public class StaffPages {
     }
 
     private Map<String, Object> model(String titleKey) {
-        return pages.base(Messages.get(locale(), titleKey), csrf.formToken(), request.getRequestURI());
+        Map<String, Object> model = pages.base(Messages.get(locale(), titleKey), csrf.formToken(), request.getRequestURI());
+        if (idp.configured()) {
+            model.put("externalIdp", idp.name());
+        }
+        return model;
     }
 
     private Locale locale() {

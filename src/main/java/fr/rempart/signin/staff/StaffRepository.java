@@ -66,7 +66,8 @@ public class StaffRepository {
 
     /** The account and its hash for a typed name, canonicalised; one query whether or not it exists. */
     public Optional<SignInRecord> forSignIn(String typedUsername) {
-        return jdbc.one("select " + COLUMNS + ", password_hash from staff_account where username = ?",
+        // Accounts of the external identity provider have no password of ours: the password sign-in does not know them.
+        return jdbc.one("select " + COLUMNS + ", password_hash from staff_account where username = ? and external_subject is null",
                 r -> new SignInRecord(account(r), r.getString("password_hash")), Username.canonical(typedUsername));
     }
 
@@ -88,6 +89,34 @@ public class StaffRepository {
             }
             throw e;
         }
+    }
+
+    /**
+     * The account of a person signed in by the external identity provider ({@code subject}:
+     * "issuer|sub"), created at their first sign-in and given the provider's name, e-mail and groups
+     * at each one. Empty when the username is already a local account's: an external sign-in never
+     * takes over an account of ours.
+     */
+    public Optional<StaffAccount> upsertExternal(String subject, Username username, String displayName, Email email, Set<StaffGroup> groups) {
+        Instant now = Instant.now();
+        return jdbc.transaction(c -> {
+            if (Jdbc.execute(c, "update staff_account set display_name = ?, email = ?, staff_groups = ?, updated_at = ? where external_subject = ?",
+                    displayName, email.value(), groups(groups), now, subject) == 0) {
+                try {
+                    Jdbc.execute(c, "insert into staff_account (id, username, display_name, email, staff_groups, password_hash, must_change_password, "
+                                    + "totp_last_step, disabled, created_at, updated_at, external_subject) values (?, ?, ?, ?, ?, '!external', false, -1, false, ?, ?, ?)",
+                            UUID.randomUUID(), username.value(), displayName, email.value(), groups(groups), now, now, subject);
+                } catch (SQLException e) {
+                    if (Jdbc.isUniqueViolation(e)) {
+                        return Optional.<StaffAccount>empty();
+                    }
+                    throw e;
+                }
+            }
+            try (var s = Jdbc.prepare(c, "select " + COLUMNS + " from staff_account where external_subject = ?", subject); ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(account(r)) : Optional.<StaffAccount>empty();
+            }
+        });
     }
 
     /** Replaces the hash only if it is still the one verified (a re-hash at sign-in never overwrites a change made meanwhile). */
