@@ -215,7 +215,7 @@ public class HelpdeskPages {
         model.put("nir", m.nirMasked());
         model.put("email", m.email() == null ? "" : Verifications.mask(m.email().value()));
         model.put("hasEmail", m.email() != null);
-        model.put("hasPhone", m.phone() != null);
+        model.put("hasPhone", Verifications.mobile(m));
         model.put("phone", m.phone() == null ? "" : Verifications.maskPhone(m.phone().e164()));
         model.put("flags", state.flags().stream().map(f -> Map.of("incident", f.incident(), "at", date(f.flaggedAt()))).toList());
         model.put("flagged", !state.flags().isEmpty());

@@ -72,7 +72,7 @@ public class Verifications {
      */
     public Proof sendCode(Member member, Agent agent, Method channel) {
         boolean sms = channel == Method.SMS_CODE;
-        if (channel == Method.IN_PERSON || (sms ? member.phone() == null : member.email() == null)) {
+        if (channel == Method.IN_PERSON || (sms ? !mobile(member) : member.email() == null)) {
             throw new ProblemException(409, sms ? "helpdesk.verification.no-phone" : "helpdesk.verification.no-contact");
         }
         String id = Secrets.token(16);
@@ -185,6 +185,15 @@ public class Verifications {
     static String mask(String email) {
         int at = email.indexOf('@');
         return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
+    }
+
+    /** A number a text message reaches: in France, 06 and 07 only (a landline would never get the code). */
+    public static boolean mobile(Member member) {
+        if (member.phone() == null) {
+            return false;
+        }
+        String e164 = member.phone().e164();
+        return !e164.startsWith("+33") || e164.startsWith("+336") || e164.startsWith("+337");
     }
 
     /** "+33612345678" → "+336******78". */

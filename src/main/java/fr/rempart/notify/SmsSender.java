@@ -112,8 +112,11 @@ public class SmsSender {
             jdbc.update("update outbox_sms set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),
                     message.attempts() + 1, message.id());
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return failed(message, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            // The class only: a runtime failure's message may quote the request (its token).
+            return failed(message, e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(message, "interrupted");

@@ -39,7 +39,10 @@ final class FakeIdentityProvider {
     static final String CLIENT_SECRET = "it-idp-client-secret-0123456789";
 
     /** Whom the next authorization signs in. */
-    record Person(String subject, String username, String email, List<String> groups, List<String> amr) {
+    record Person(String subject, String username, String email, List<String> groups, List<String> amr, long authenticatedSecondsAgo) {
+        Person(String subject, String username, String email, List<String> groups, List<String> amr) {
+            this(subject, username, email, groups, amr, 0);
+        }
     }
 
     private record Grant(Person person, String nonce, String challenge, String redirectUri) {
@@ -101,6 +104,7 @@ final class FakeIdentityProvider {
             Instant now = Instant.now();
             JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer()).audience(CLIENT_ID).subject(grant.person().subject())
                     .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("nonce", grant.nonce())
+                    .claim("auth_time", now.getEpochSecond() - grant.person().authenticatedSecondsAgo())
                     .claim("preferred_username", grant.person().username()).claim("name", "Agent Annuaire").claim("email", grant.person().email())
                     .claim("groups", grant.person().groups()).claim("amr", grant.person().amr()).build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);

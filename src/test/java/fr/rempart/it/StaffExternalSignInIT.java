@@ -67,6 +67,17 @@ class StaffExternalSignInIT {
         assertThat(weak.statusCode()).isEqualTo(403);
         assertThat(weak.body()).contains("seconde vérification");
 
+        // A second factor given hours ago, in the provider's own session, is not one given now.
+        String stale = name();
+        assertThat(signIn(new FormClient(server), new FakeIdentityProvider.Person("sub-" + stale, stale, stale + "@mutuelle.example",
+                List.of("helpdesk-agent"), List.of("mfa"), 3 * 3600)).statusCode()).isEqualTo(400);
+        // An e-mail-shaped name from the directory: its local part.
+        String upn = name();
+        FormClient directory = new FormClient(server);
+        assertThat(signIn(directory, new FakeIdentityProvider.Person("sub-" + upn, upn + "@corp.example", upn + "@corp.example",
+                List.of("helpdesk-agent"), List.of("mfa"))).statusCode()).isEqualTo(303);
+        assertThat(directory.get("/staff").body()).contains("id=\"staff-username\">" + upn + "<");
+
         // The demo agent is an account of ours: a provider's "agent" never becomes it.
         HttpResponse<String> takeover = signIn(new FormClient(server), new FakeIdentityProvider.Person("sub-other", "agent", "agent@elsewhere.example",
                 List.of("helpdesk-supervisor"), List.of("mfa")));

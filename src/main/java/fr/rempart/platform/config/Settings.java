@@ -246,7 +246,12 @@ public class Settings {
     }
 
     public Optional<String> smsGatewayToken() {
-        return string("rempart.sms.gateway-token");
+        Optional<String> token = string("rempart.sms.gateway-token").map(String::strip);
+        // A token with a line break (a secret file's last line) would be refused in a header, and the refusal quote it.
+        if (token.isPresent() && token.get().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalStateException("rempart.sms.gateway-token must be printable ASCII without spaces");
+        }
+        return token;
     }
 
     /**
@@ -482,6 +487,7 @@ public class Settings {
         reportFilesDir();
         helpdeskVerificationLifetime();
         smsGatewayUrl();
+        smsGatewayToken();
         staffIdpIssuer();
         helpdeskApprovalLifetime();
         helpdeskActionsPerHour();

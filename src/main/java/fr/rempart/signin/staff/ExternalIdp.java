@@ -55,6 +55,9 @@ public class ExternalIdp {
     private record Endpoints(URI authorization, URI token, DefaultJWTProcessor<SecurityContext> ids) {
     }
 
+    /** How long ago the provider may have authenticated the person. */
+    static final Duration MAX_AGE = Duration.ofMinutes(5);
+
     private Settings settings;
     private HttpClient http;
     private volatile Endpoints endpoints;
@@ -78,9 +81,10 @@ public class ExternalIdp {
 
     /** Where to send the browser: the provider's authorization endpoint with this flow's state, nonce and PKCE challenge. */
     public URI authorizationUrl(Flow flow) throws IOException, InterruptedException {
+        // max_age: the provider must have seen the person (and their second factor) just now, not hours ago in another tab.
         Map<String, String> query = Map.of("response_type", "code", "client_id", settings.staffIdpClientId(), "redirect_uri", redirectUri(),
                 "scope", "openid profile email", "state", flow.state(), "nonce", flow.nonce(), "code_challenge", challenge(flow.verifier()),
-                "code_challenge_method", "S256");
+                "code_challenge_method", "S256", "max_age", String.valueOf(MAX_AGE.toSeconds()));
         return URI.create(endpoints().authorization() + (endpoints().authorization().getQuery() == null ? "?" : "&") + form(query));
     }
 
@@ -95,27 +99,28 @@ public class ExternalIdp {
         if (answer.statusCode() != 200) {
             throw new IOException("token endpoint answered " + answer.statusCode());
         }
-        JsonObject tokens = jakarta.json.Json.createReader(new StringReader(answer.body())).readObject();
-        if (!tokens.containsKey("id_token")) {
-            throw new IOException("no id_token");
-        }
-        JWTClaimsSet claims;
         try {
-            claims = endpoints().ids().process(tokens.getString("id_token"), null);
-        } catch (Exception e) {
-            throw new IOException("ID token refused: " + e.getMessage(), e);
-        }
-        if (!flow.nonce().equals(claims.getClaim("nonce"))) {
-            throw new IOException("ID token refused: nonce");
-        }
-        try {
+            JsonObject tokens = jakarta.json.Json.createReader(new StringReader(answer.body())).readObject();
+            JWTClaimsSet claims = endpoints().ids().process(tokens.getString("id_token"), null);
+            if (!flow.nonce().equals(claims.getClaim("nonce"))) {
+                throw new IOException("ID token refused: nonce");
+            }
+            java.util.Date authTime = claims.getDateClaim("auth_time");
+            if (authTime.toInstant().isBefore(java.time.Instant.now().minus(MAX_AGE).minusSeconds(60))) {
+                throw new IOException("ID token refused: authenticated too long ago");
+            }
             Set<String> groups = Optional.ofNullable(claims.getStringListClaim(settings.staffIdpGroupsClaim())).map(HashSet::new).orElseGet(HashSet::new);
             Set<String> amr = Optional.ofNullable(claims.getStringListClaim("amr")).map(HashSet::new).orElseGet(HashSet::new);
             String username = Optional.ofNullable(claims.getStringClaim("preferred_username")).orElse(claims.getSubject());
+            // An e-mail-shaped name (a directory's user principal name): its local part.
+            username = username.contains("@") ? username.substring(0, username.indexOf('@')) : username;
             return new Person(claims.getIssuer(), claims.getSubject(), username, Optional.ofNullable(claims.getStringClaim("name")).orElse(username),
                     claims.getStringClaim("email"), groups, amr);
-        } catch (java.text.ParseException e) {
-            throw new IOException("ID token claims: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            // Not JSON, a claim missing or of the wrong type, a bad signature: the provider's answer is refused, whatever the cause.
+            throw new IOException("ID token refused: " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -136,18 +141,37 @@ public class ExternalIdp {
         if (answer.statusCode() != 200) {
             throw new IOException("discovery answered " + answer.statusCode());
         }
-        JsonObject discovery = jakarta.json.Json.createReader(new StringReader(answer.body())).readObject();
-        if (!issuer.toString().equals(discovery.getString("issuer", ""))) {
-            throw new IOException("discovery names another issuer");
+        try {
+            JsonObject discovery = jakarta.json.Json.createReader(new StringReader(answer.body())).readObject();
+            if (!issuer.toString().equals(discovery.getString("issuer", ""))) {
+                throw new IOException("discovery names another issuer");
+            }
+            URI authorization = endpoint(discovery, "authorization_endpoint");
+            URI token = endpoint(discovery, "token_endpoint");
+            URI jwks = endpoint(discovery, "jwks_uri");
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwks.toURL()).retrying(true).build();
+            DefaultJWTProcessor<SecurityContext> ids = new DefaultJWTProcessor<>();
+            ids.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256), keys));
+            ids.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.staffIdpClientId(),
+                    new JWTClaimsSet.Builder().issuer(issuer.toString()).build(), Set.of("sub", "iat", "exp", "nonce", "auth_time")));
+            known = new Endpoints(authorization, token, ids);
+        } catch (IOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IOException("discovery document unusable: " + e.getClass().getSimpleName(), e);
         }
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(URI.create(discovery.getString("jwks_uri")).toURL()).retrying(true).build();
-        DefaultJWTProcessor<SecurityContext> ids = new DefaultJWTProcessor<>();
-        ids.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256), keys));
-        ids.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.staffIdpClientId(),
-                new JWTClaimsSet.Builder().issuer(issuer.toString()).build(), Set.of("sub", "iat", "exp", "nonce")));
-        known = new Endpoints(URI.create(discovery.getString("authorization_endpoint")), URI.create(discovery.getString("token_endpoint")), ids);
         endpoints = known;
         return known;
+    }
+
+    /** An endpoint of the discovery document: https, or http to the loopback (as the issuer), or the document is refused. */
+    private static URI endpoint(JsonObject discovery, String name) throws IOException {
+        URI uri = URI.create(discovery.getString(name));
+        boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
+            throw new IOException(name + " is not https");
+        }
+        return uri;
     }
 
     static String challenge(String verifier) {

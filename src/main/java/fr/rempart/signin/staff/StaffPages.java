@@ -142,7 +142,10 @@ public class StaffPages {
         URI to;
         try {
             to = idp.authorizationUrl(flow);
-        } catch (java.io.IOException | InterruptedException e) {
+        } catch (java.io.IOException e) {
+            return signInError("staff.external.unavailable", 502);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return signInError("staff.external.unavailable", 502);
         }
         String value = flow.state() + "." + flow.nonce() + "." + flow.verifier();
@@ -176,10 +179,15 @@ public class StaffPages {
         try {
             person = idp.finish(code, flow.get());
         } catch (java.io.IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             audit.record(Actor.SYSTEM, "staff.signin.external-refused", null, "token", "ip=" + client.address() + " " + e.getMessage());
             return signInError("staff.external.failed", 400);
         }
-        Actor actor = new Actor("idp", idp.name() + ":" + person.subject());
+        // The provider's subject may be long (255 characters): the audit trail and the account keep a digest of it.
+        String subject = fr.rempart.platform.crypto.Secrets.sha256Hex(person.issuer() + "|" + person.subject());
+        Actor actor = new Actor("idp", subject.substring(0, 32));
         Set<String> strong = person.amr().stream().filter(STRONG_AMR::contains).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         if (strong.isEmpty()) {
             audit.record(actor, "staff.signin.external-refused", null, "no second factor attested", "amr=" + String.join(" ", person.amr()));
@@ -191,7 +199,7 @@ public class StaffPages {
             audit.record(actor, "staff.signin.external-refused", null, "username or e-mail unusable", null);
             return signInError("staff.external.failed", 400);
         }
-        Optional<StaffAccount> account = staff.upsertExternal(person.issuer() + "|" + person.subject(), Username.parse(person.username()),
+        Optional<StaffAccount> account = staff.upsertExternal(subject, Username.parse(person.username()),
                 person.name().length() > 100 ? person.name().substring(0, 100) : person.name(), fr.rempart.member.Email.parse(person.email()), groups);
         if (account.isEmpty() || account.get().disabled()) {
             audit.record(actor, "staff.signin.external-refused", person.username(), account.isEmpty() ? "username of a local account" : "disabled", null);
