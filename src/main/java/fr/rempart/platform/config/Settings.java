@@ -235,14 +235,21 @@ public class Settings {
      * Bearer credential. Without it, text messages are written as files in {@code <data dir>/outbox-sms}.
      */
     public Optional<java.net.URI> smsGatewayUrl() {
-        return string("rempart.sms.gateway-url").map(u -> {
-            java.net.URI uri = java.net.URI.create(u);
-            boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
-            if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
-                throw new IllegalStateException("rempart.sms.gateway-url must be https (http only to the loopback)");
-            }
-            return uri;
-        });
+        return string("rempart.sms.gateway-url").map(u -> secureUri("rempart.sms.gateway-url", u));
+    }
+
+    /** Whether secrets may travel to this address: https, or plain http to this machine only. */
+    public static boolean httpsOrLoopback(java.net.URI uri) {
+        boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+        return "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && local);
+    }
+
+    private static java.net.URI secureUri(String key, String value) {
+        java.net.URI uri = java.net.URI.create(value);
+        if (!httpsOrLoopback(uri)) {
+            throw new IllegalStateException(key + " must be https (http only to the loopback)");
+        }
+        return uri;
     }
 
     public Optional<String> smsGatewayToken() {
@@ -261,11 +268,7 @@ public class Settings {
      */
     public Optional<java.net.URI> staffIdpIssuer() {
         return string("rempart.staff.idp.issuer").map(u -> {
-            java.net.URI uri = java.net.URI.create(u);
-            boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
-            if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
-                throw new IllegalStateException("rempart.staff.idp.issuer must be https (http only to the loopback)");
-            }
+            java.net.URI uri = secureUri("rempart.staff.idp.issuer", u);
             if (string("rempart.staff.idp.client-id").isEmpty() || string("rempart.staff.idp.client-secret").isEmpty()) {
                 throw new IllegalStateException("rempart.staff.idp.client-id and rempart.staff.idp.client-secret are required with rempart.staff.idp.issuer");
             }

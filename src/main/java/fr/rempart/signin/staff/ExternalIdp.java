@@ -167,8 +167,7 @@ public class ExternalIdp {
     /** An endpoint of the discovery document: https, or http to the loopback (as the issuer), or the document is refused. */
     private static URI endpoint(JsonObject discovery, String name) throws IOException {
         URI uri = URI.create(discovery.getString(name));
-        boolean local = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
-        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && local)) {
+        if (!Settings.httpsOrLoopback(uri)) {
             throw new IOException(name + " is not https");
         }
         return uri;
