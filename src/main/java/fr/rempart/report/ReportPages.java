@@ -42,7 +42,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
@@ -144,6 +143,9 @@ public class ReportPages {
     HttpHeaders headers;
     @Context
     HttpServletRequest request;
+
+    /** This request's member (a resource instance serves one request); null until {@link #member()} reads it. */
+    private Optional<Member> member;
 
     /** A new form: a fresh submission key; the identity pre-filled for a signed-in member. */
     @GET
@@ -297,7 +299,7 @@ public class ReportPages {
         model.put("reference", details.reference().value());
         model.put("status", Messages.get(locale(), "report.status." + details.report().status().name()));
         model.put("date", date(details.report().createdAt()));
-        model.put("sections", summary(values(details.form()), false));
+        model.put("sections", summary(details.form(), locale()));
         model.put("files", files(details.files(), details.reference()));
         model.put("routes", routes(details.routes()));
         return html("report-view", model);
@@ -373,7 +375,8 @@ public class ReportPages {
         Map<String, List<String>> byField = new LinkedHashMap<>();
         errors.forEach(e -> byField.computeIfAbsent(field(e.field()), f -> new ArrayList<>()).add(e.message()));
         model.put("hasErrors", !errors.isEmpty());
-        boolean fileInput = page == Page.EVIDENCE && evidence.drafts(first(values, "submissionKey")).size() < ReportEvidence.MAX_FILES;
+        List<ReportEvidence.StoredFile> drafts = page == Page.EVIDENCE || page == Page.SUMMARY ? evidence.drafts(first(values, "submissionKey")) : List.of();
+        boolean fileInput = page == Page.EVIDENCE && drafts.size() < ReportEvidence.MAX_FILES;
         model.put("errors", byField.entrySet().stream().map(e -> Map.of("anchor", e.getKey().equals("files") && !fileInput ? "attached-files"
                 : anchor(e.getKey()), "message", String.join(" ", e.getValue()))).toList());
         ReportForm form = form(values);
@@ -390,7 +393,6 @@ public class ReportPages {
         model.put("fields", fields);
         model.put("carry", carry);
         if (page == Page.EVIDENCE) {
-            List<ReportEvidence.StoredFile> drafts = evidence.drafts(first(values, "submissionKey"));
             model.put("files", drafts.stream().map(f -> Map.of("id", f.id(), "name", f.fileName(), "size", size(f.sizeBytes()))).toList());
             model.put("hasFiles", !drafts.isEmpty());
             model.put("canAdd", drafts.size() < ReportEvidence.MAX_FILES);
@@ -399,8 +401,8 @@ public class ReportPages {
             model.put("filesHint", Messages.get(locale, "report.evidence.hint", ReportEvidence.MAX_FILES, settings.reportMaxFileBytes() / (1024 * 1024)));
         }
         if (page == Page.SUMMARY) {
-            model.put("sections", summary(values, true));
-            model.put("files", files(evidence.drafts(first(values, "submissionKey")), null));
+            model.put("sections", summary(values, locale, true));
+            model.put("files", files(drafts, null));
             model.put("signedIn", member().isPresent());
         }
         return Response.status(status).entity(pages.render("report-step", locale, model)).header("Cache-Control", "no-store").build();
@@ -483,8 +485,12 @@ public class ReportPages {
     }
 
     /** The summary: each page's answers, with a button back to it. */
-    private List<Map<String, Object>> summary(Map<String, List<String>> values, boolean editable) {
-        Locale locale = locale();
+    /** A filed report's answers as the form showed them: the same labels and sections for the member and the helpdesk. */
+    static List<Map<String, Object>> summary(ReportForm form, Locale locale) {
+        return summary(values(form), locale, false);
+    }
+
+    private static List<Map<String, Object>> summary(Map<String, List<String>> values, Locale locale, boolean editable) {
         ReportForm form = form(values);
         List<Map<String, Object>> sections = new ArrayList<>();
         for (Page page : List.of(Page.WHAT, Page.DETAILS, Page.IDENTITY)) {
@@ -517,8 +523,7 @@ public class ReportPages {
 
     private List<Map<String, String>> routes(List<OfficialChannels.Route> routes) {
         Locale locale = locale();
-        return routes.stream().map(r -> Map.of("name", Messages.get(locale, "report.route." + r.name() + ".name"),
-                "how", Messages.get(locale, "report.route." + r.name() + ".how"), "bring", Messages.get(locale, "report.route." + r.name() + ".bring"))).toList();
+        return routes.stream().map(r -> Map.of("name", r.title(locale), "how", r.how(locale), "bring", r.bring(locale))).toList();
     }
 
     // ---- the form's values
@@ -597,8 +602,12 @@ public class ReportPages {
 
     // ---- the request
 
+    /** The signed-in member, read once per request (a page asks several times: required fields, pre-filling, the actor). */
     private Optional<Member> member() {
-        return browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
+        if (member == null) {
+            member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
+        }
+        return member;
     }
 
     private Actor actor() {
@@ -614,7 +623,7 @@ public class ReportPages {
     }
 
     private String date(Instant at) {
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale()).format(at.atZone(ZoneId.of("Europe/Paris")));
+        return Pages.dateTime(at, locale(), FormatStyle.LONG);
     }
 
     private ClientInfo client() {
