@@ -30,7 +30,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Arrays;
@@ -290,7 +289,7 @@ public class HelpdeskPages {
     }
 
     private String date(Instant at) {
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale()).format(at.atZone(ZoneId.of("Europe/Paris")));
+        return Pages.dateTime(at, locale(), FormatStyle.MEDIUM);
     }
 
     private Locale locale() {

@@ -19,8 +19,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
 import java.util.Map;
@@ -67,8 +65,7 @@ public class MessageCheckPages {
         model.put("verdict", Messages.get(locale, "message-check.verdict." + check.verdict().name()));
         model.put("advice", Messages.get(locale, "message-check.advice." + check.verdict().name(), settings.helpdeskPhone()));
         if (check.sent() != null) {
-            model.put("sentAt", DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale)
-                    .format(check.sent().sentAt().atZone(ZoneId.of("Europe/Paris"))));
+            model.put("sentAt", Pages.dateTime(check.sent().sentAt(), locale, FormatStyle.LONG));
             model.put("channel", Messages.get(locale, "message-check.channel." + check.sent().channel()));
             model.put("asked", Messages.get(locale, "message-check.asked." + check.sent().purpose()));
         }

@@ -298,10 +298,9 @@ public final class ComplaintRenderer {
         for (OfficialChannels.Route route : routes) {
             y -= 1.5f * MM;
             room(3 * BODY_LEADING);
-            String key = "report.route." + route.name();
-            lines(LEFT, label(key + ".name"), BODY_SIZE, BODY_LEADING, true, TEXT_WIDTH);
-            lines(LEFT + 5 * MM, label(key + ".how"), BODY_SIZE, BODY_LEADING, false, TEXT_WIDTH - 5 * MM);
-            lines(LEFT + 5 * MM, label("report.route.bring") + " " + label(key + ".bring"), BODY_SIZE, BODY_LEADING, false, TEXT_WIDTH - 5 * MM);
+            lines(LEFT, route.title(locale), BODY_SIZE, BODY_LEADING, true, TEXT_WIDTH);
+            lines(LEFT + 5 * MM, route.how(locale), BODY_SIZE, BODY_LEADING, false, TEXT_WIDTH - 5 * MM);
+            lines(LEFT + 5 * MM, label("report.route.bring") + " " + route.bring(locale), BODY_SIZE, BODY_LEADING, false, TEXT_WIDTH - 5 * MM);
         }
     }
 

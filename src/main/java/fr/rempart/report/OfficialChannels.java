@@ -28,7 +28,22 @@ public final class OfficialChannels {
         /** A scam outside the internet: Plainte en ligne. */
         PLAINTE_EN_LIGNE,
         /** Identity theft (art. 226-4-1 of the Code pénal): a complaint at a police station or gendarmerie, or a letter to the procureur. */
-        IDENTITY_THEFT_COMPLAINT
+        IDENTITY_THEFT_COMPLAINT;
+
+        /** The channel's name, in the reader's language. */
+        public String title(java.util.Locale locale) {
+            return fr.rempart.platform.web.Messages.get(locale, "report.route." + name() + ".name");
+        }
+
+        /** How to reach it. */
+        public String how(java.util.Locale locale) {
+            return fr.rempart.platform.web.Messages.get(locale, "report.route." + name() + ".how");
+        }
+
+        /** What to bring. */
+        public String bring(java.util.Locale locale) {
+            return fr.rempart.platform.web.Messages.get(locale, "report.route." + name() + ".bring");
+        }
     }
 
     private OfficialChannels() {

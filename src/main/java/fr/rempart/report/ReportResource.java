@@ -294,9 +294,7 @@ public class ReportResource {
 
     static JsonObjectBuilder route(OfficialChannels.Route r, Locale locale) {
         return JsonBinder.JSON.createObjectBuilder().add("code", r.name())
-                .add("name", Messages.get(locale, "report.route." + r.name() + ".name"))
-                .add("how", Messages.get(locale, "report.route." + r.name() + ".how"))
-                .add("bring", Messages.get(locale, "report.route." + r.name() + ".bring"));
+                .add("name", r.title(locale)).add("how", r.how(locale)).add("bring", r.bring(locale));
     }
 
     /** A member's own access token from Rempart's provider: its subject is the member's id. */

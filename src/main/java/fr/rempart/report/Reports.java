@@ -156,10 +156,8 @@ public class Reports {
 
     /** The official channels written out for a message: name, how to reach it, what to bring. */
     static String nextSteps(List<OfficialChannels.Route> routes, Locale locale) {
-        return routes.stream().map(r -> "- " + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".name") + " — "
-                + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".how") + " "
-                + fr.rempart.platform.web.Messages.get(locale, "report.route.bring") + " "
-                + fr.rempart.platform.web.Messages.get(locale, "report.route." + r.name() + ".bring")).collect(java.util.stream.Collectors.joining("\n"));
+        return routes.stream().map(r -> "- " + r.title(locale) + " — " + r.how(locale) + " "
+                + fr.rempart.platform.web.Messages.get(locale, "report.route.bring") + " " + r.bring(locale)).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The member gave a password or a code away: whoever holds it must lose the account now. */

@@ -25,12 +25,9 @@ import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -96,11 +93,11 @@ public class TriagePages {
         model.put("assigned", details.assignedTo() != null);
         model.put("mine", who.username().equals(details.assignedTo()));
         model.put("member", details.member().isPresent());
-        model.put("facts", facts(details.form(), locale));
+        model.put("sections", ReportPages.summary(details.form(), locale));
         model.put("files", details.files().stream().map(f -> Map.of("name", f.fileName(), "type", f.contentType(), "size", f.sizeBytes(),
                 "sha256", f.sha256(), "href", "/staff/reports/" + details.reference().value() + "/files/" + f.id())).toList());
         model.put("notes", details.notes().stream().map(n -> Map.of("author", n.author(), "body", n.body(), "at", date(n.at(), locale))).toList());
-        model.put("routes", details.routes().stream().map(r -> Messages.get(locale, "report.route." + r.name() + ".name")).toList());
+        model.put("routes", details.routes().stream().map(r -> r.title(locale)).toList());
         return html("triage-report", model, locale);
     }
 
@@ -190,40 +187,8 @@ public class TriagePages {
         return row;
     }
 
-    /** The facts as typed, labelled as on the member's form; enumerated answers in words. */
-    private static List<Map<String, String>> facts(ReportForm form, Locale locale) {
-        List<Map<String, String>> rows = new java.util.ArrayList<>();
-        for (var component : ReportForm.class.getRecordComponents()) {
-            if (component.getName().equals("submissionKey")) {
-                continue;
-            }
-            try {
-                Object value = component.getAccessor().invoke(form);
-                String option = switch (component.getName()) {
-                    case "kinds" -> "kind";
-                    case "channel" -> "channel";
-                    case "claimedSender" -> "sender";
-                    case "informationGiven" -> "information";
-                    default -> null;
-                };
-                String shown = value instanceof List<?> list ? list.stream().map(v -> word(option, String.valueOf(v), locale)).collect(Collectors.joining(", "))
-                        : value == null ? null : word(option, value.toString(), locale);
-                if (shown != null && !shown.isBlank()) {
-                    rows.add(Map.of("label", Messages.get(locale, "report.field." + component.getName()), "value", shown));
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return rows;
-    }
-
-    private static String word(String option, String value, Locale locale) {
-        return option == null ? value : Messages.get(locale, "report." + option + "." + value.toUpperCase(Locale.ROOT));
-    }
-
     private static String date(Instant at, Locale locale) {
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale).format(at.atZone(ZoneId.of("Europe/Paris")));
+        return Pages.dateTime(at, locale, FormatStyle.MEDIUM);
     }
 
     private Response html(String template, Map<String, Object> model, Locale locale) {

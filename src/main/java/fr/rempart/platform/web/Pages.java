@@ -40,6 +40,12 @@ public class Pages {
         return model;
     }
 
+    /** A moment as the pages show it: Paris time, in the reader's language ({@code date} style, short time). */
+    public static String dateTime(java.time.Instant at, Locale locale, java.time.format.FormatStyle date) {
+        return java.time.format.DateTimeFormatter.ofLocalizedDateTime(date, java.time.format.FormatStyle.SHORT).withLocale(locale)
+                .format(at.atZone(java.time.ZoneId.of("Europe/Paris")));
+    }
+
     public String render(String name, Locale locale, Map<String, ?> model) {
         Template template = cache.computeIfAbsent(name, n -> {
             try (Reader reader = reader("templates/" + n + ".mustache")) {
