@@ -1,12 +1,8 @@
 package fr.rempart.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
-
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,22 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the caller with the code sent to the member's e-mail, and unlocks; a second factor reset on a
  * breached account waits, the agent cannot approve it, a supervisor does.
  */
-class HelpdeskBrowserIT {
+class HelpdeskBrowserIT extends InChromium {
 
-    private static WebDriver driver;
     private final RempartServer server = RempartServer.get();
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        driver = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     /** Clicks and waits for the answer page to replace this one. */
     private void click(By target) {

@@ -3,13 +3,10 @@ package fr.rempart.it;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import java.net.http.HttpRequest;
@@ -25,24 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checked by content, HTML shown as typed, the summary, the filed page and its PDF; and a signed-in
  * member who gave their password away losing every session at once.
  */
-class ReportBrowserIT {
+class ReportBrowserIT extends InChromium {
 
     private static final String PASSWORD = "une phrase de passe assez longue";
     private static final String SCRIPT = "<script>alert(1)</script>";
-    private static WebDriver driver;
     private final RempartServer server = RempartServer.get();
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        driver = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     private void next() {
         click(By.id("next"));

@@ -1,7 +1,5 @@
 package fr.rempart.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -17,23 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Selenium with the driver path given, so nothing is downloaded): labelled fields, keyboard use,
  * errors tied to their fields, no Content-Security-Policy violation.
  */
-class SignInBrowserIT {
+class SignInBrowserIT extends InChromium {
 
     private static final String PASSWORD = "une phrase de passe assez longue";
-    private static WebDriver driver;
     private final RempartServer server = RempartServer.get();
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        driver = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     private String newMember(boolean mustChangePassword) {
         String number = Api.newMemberNumber();
