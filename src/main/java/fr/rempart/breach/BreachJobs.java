@@ -85,6 +85,8 @@ public class BreachJobs {
     @Inject
     TotpEnrolments enrolments;
     @Inject
+    fr.rempart.signin.HardeningProofs proofs;
+    @Inject
     AuditTrail audit;
     @Inject
     Event<AccountsCompromised> compromised;
@@ -492,7 +494,7 @@ public class BreachJobs {
     /**
      * Applies the incident's policy to the members this batch flagged, a few statements for the whole
      * batch: required actions ({@code UPDATE_PASSWORD}; {@code CONFIGURE_TOTP} unless a second factor
-     * is enrolled), every session ended, what relying parties hold revoked and a RISC
+     * is enrolled) that only a session proving a contact on file can finish, every session ended, what relying parties hold revoked and a RISC
      * {@code credential-compromise} event for them, a timeline entry each, the notices queued, and
      * one audit entry naming the job, the lines and a digest of the members' numbers (the
      * {@code member_flag} rows carry the job). Returns how many members got a notice.
@@ -519,6 +521,9 @@ public class BreachJobs {
             }
         }
         members.setRequiredActions(required);
+        // The leak may come with the password (phished, reused): finishing this hardening takes a proof the leak does not give.
+        proofs.requireAll(hardened.stream().filter(m -> required.containsKey(m.id()) || !m.requiredActions().isEmpty())
+                .map(MemberRepository.Identity::id).toList(), "incident " + incident.id());
         if (policy.revokeSessions()) {
             sessions.revokeAll(flagged, "incident");
         }

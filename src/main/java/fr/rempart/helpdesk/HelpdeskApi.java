@@ -170,7 +170,7 @@ public class HelpdeskApi {
     private static JsonObjectBuilder summary(Member m) {
         return JsonBinder.JSON.createObjectBuilder().add("memberNumber", m.number().value()).add("lastName", m.lastName().value())
                 .add("firstName", m.firstName().value()).add("birthDate", m.birthDate().toString()).add("nir", m.nirMasked())
-                .add("email", m.email() == null ? "" : Verifications.mask(m.email().value()));
+                .add("email", m.email() == null ? "" : m.email().masked());
     }
 
     private Member member(String memberNumber) {

@@ -212,7 +212,7 @@ public class HelpdeskPages {
         model.put("name", m.displayName());
         model.put("birthDate", m.birthDate().format(DateTimeFormatter.ofPattern("dd/MM/yyyy")));
         model.put("nir", m.nirMasked());
-        model.put("email", m.email() == null ? "" : Verifications.mask(m.email().value()));
+        model.put("email", m.email() == null ? "" : m.email().masked());
         model.put("hasEmail", m.email() != null);
         model.put("hasPhone", Verifications.mobile(m));
         model.put("phone", m.phone() == null ? "" : Verifications.maskPhone(m.phone().e164()));

@@ -78,7 +78,7 @@ public class Verifications {
         String id = Secrets.token(16);
         String code = String.format("%06d", RANDOM.nextInt(1_000_000));
         Instant now = now();
-        String sentTo = sms ? maskPhone(member.phone().e164()) : mask(member.email().value());
+        String sentTo = sms ? maskPhone(member.phone().e164()) : member.email().masked();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "insert into helpdesk_verification (id, member_id, agent, method, code_mac, sent_to, attempts, created_at, expires_at) "
                     + "values (?, ?, ?, ?, ?, ?, 0, ?, ?)", id, member.id().value(), agent.id(), channel.name(), mac(id, code), sentTo, now,
@@ -182,11 +182,6 @@ public class Verifications {
     }
 
     /** "claire.durand@exemple.fr" → "c***@exemple.fr": enough for the agent to say where the code went. */
-    static String mask(String email) {
-        int at = email.indexOf('@');
-        return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
-    }
-
     /** A number a text message reaches: in France, 06 and 07 only (a landline would never get the code). */
     public static boolean mobile(Member member) {
         if (member.phone() == null) {

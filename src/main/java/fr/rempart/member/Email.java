@@ -47,6 +47,12 @@ public record Email(String value) {
         return value.toLowerCase(Locale.ROOT);
     }
 
+    /** The address as a page or the helpdesk may show it: the first character and the domain ({@code j***@example.fr}). */
+    public String masked() {
+        int at = value.lastIndexOf('@');
+        return at <= 0 ? "***" : value.charAt(0) + "***" + value.substring(at);
+    }
+
     public String localPart() {
         return value.substring(0, value.lastIndexOf('@'));
     }

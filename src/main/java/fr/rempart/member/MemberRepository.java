@@ -140,6 +140,13 @@ public class MemberRepository {
         return Jdbc.array("uuid", ids.stream().map(MemberId::value).toList());
     }
 
+    /** Locks the member's row until the end of the caller's transaction (limits counted per member). */
+    public void lock(Connection c, MemberId id) throws SQLException {
+        try (var s = Jdbc.prepare(c, "select id from member where id = ? for update", id.value()); ResultSet r = s.executeQuery()) {
+            r.next();
+        }
+    }
+
     public Optional<byte[]> sealedNir(MemberId id) {
         return jdbc.one("select nir_cipher from member where id = ?", r -> r.getBytes(1), id.value());
     }

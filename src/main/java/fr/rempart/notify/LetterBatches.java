@@ -52,6 +52,8 @@ public class LetterBatches {
     @Inject
     NoticeQueue queue;
     @Inject
+    fr.rempart.signin.HardeningProofs proofs;
+    @Inject
     AuditTrail audit;
 
     /** Prints every batch that is due; returns how many. */
@@ -98,7 +100,10 @@ public class LetterBatches {
                         continue; // deleted, or the address was removed since it was queued
                     }
                     Locale locale = queue.locale(member);
-                    queue.breachFacts(notice.incident(), locale, cache).ifPresent(f -> renderer.add(notices.breachLetter(member, locale, f, notice.code())));
+                    // Without e-mail, the letter carries the proof that finishing the hardening asks for.
+                    String activation = member.email() == null && proofs.required(member.id()) ? proofs.letterCode(member.id()) : null;
+                    queue.breachFacts(notice.incident(), locale, cache)
+                            .ifPresent(f -> renderer.add(notices.breachLetter(member, locale, f, notice.code(), activation)));
                 }
                 LetterRenderer.Batch printed = renderer.close();
                 Instant now = Instant.now();

@@ -46,6 +46,19 @@ public class Notices {
         send(member, "mail.totp-reset", now(member));
     }
 
+    /** A second factor was added to the account: a member who did not do it must call before it is used against them. */
+    public void secondFactorEnrolled(Member member) {
+        send(member, "mail.totp-enrolled", now(member));
+    }
+
+    /**
+     * The code that lets the member finish hardening the account after a breach, for the session that
+     * asked for it: typed on the mutual's own site, never read to anyone.
+     */
+    public void hardeningCode(Member member, String code, long minutes) {
+        send(member, "mail.hardening-code", code, minutes, settings.publicUrl());
+    }
+
     /** The helpdesk did something to the account ({@code actionKey} names it): if the member did not call, they must. */
     public void helpdeskAction(Member member, String actionKey) {
         Locale locale = Locale.forLanguageTag(member.language());
@@ -90,6 +103,14 @@ public class Notices {
 
     /** The same notice as a postal letter, for the print shop. */
     public LetterRenderer.Letter breachLetter(Member member, Locale locale, NoticeFacts.Breach facts, String code) {
+        return breachLetter(member, locale, facts, code, null);
+    }
+
+    /**
+     * The letter with, for a member without e-mail, the activation code that proves receiving it
+     * (the only way such a member finishes hardening the account without calling the helpdesk).
+     */
+    public LetterRenderer.Letter breachLetter(Member member, Locale locale, NoticeFacts.Breach facts, String code, String activationCode) {
         PostalAddress a = member.address();
         List<String> address = java.util.stream.Stream.of(a.line1(), a.line2(), a.postcode() + " " + a.city(),
                         a.country() == null || a.country().equals("FR") ? null : new Locale("", a.country()).getDisplayCountry(Locale.FRENCH))
@@ -98,7 +119,8 @@ public class Notices {
         return new LetterRenderer.Letter(member.number().value(), member.displayName(), address, mutual,
                 String.join("\n", settings.mutualPostalAddress()), settings.mutualCity(),
                 DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(LocalDate.now(PARIS)),
-                Messages.get(locale, "letter.breach.subject"), Messages.get(locale, "mail.breach.body", all(member, breachArguments(locale, facts, code))),
+                Messages.get(locale, "letter.breach.subject"), Messages.get(locale, "mail.breach.body", all(member, breachArguments(locale, facts, code)))
+                        + (activationCode == null ? "" : "\n\n" + Messages.get(locale, "letter.activation", activationCode)),
                 Messages.get(locale, "letter.code"), code, Messages.get(locale, "letter.page"));
     }
 

@@ -25,10 +25,10 @@ public interface Authenticator {
     String signInPath();
 
     /**
-     * Where a signed-in browser enters its password again (prompt=login, max_age exceeded) without
-     * losing its session until it succeeds; empty when this population can only sign out and in again.
+     * Where a signed-in browser signs in again (prompt=login, max_age exceeded): a page where the person
+     * acts (enters the password again, or confirms signing out), so a link from another site cannot end a session.
      */
-    Optional<String> reauthenticationPath();
+    String reauthenticationPath();
 
     /**
      * Whether the session a code was issued in is still open, locked until the end of the current
@@ -36,7 +36,7 @@ public interface Authenticator {
      */
     boolean sessionOpen(String sid);
 
-    /** Ends the browser's session (logout; prompt=login where re-authentication is not possible); cookies to send. */
+    /** Ends the browser's session (RP-initiated logout); cookies to send. */
     NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason);
 
     /**

@@ -135,15 +135,11 @@ public class AuthorizationEndpoint {
             if (authz.prompt().contains("none")) {
                 throw authz.error("login_required", "The user must sign in.");
             }
-            if (reauthenticate && authenticator.reauthenticationPath().isPresent()) {
-                // The session stays until the password is entered again: a forged link cannot sign anyone out.
-                return toPage(authenticator.reauthenticationPath().get(), authz, requestedAt, pendingId, List.of());
-            }
-            List<NewCookie> cookies = new ArrayList<>();
             if (reauthenticate) {
-                cookies.addAll(Arrays.asList(authenticator.endSession(headers, request, "reauthentication")));
+                // The session stays until the person acts on that page: a forged link cannot sign anyone out.
+                return toPage(authenticator.reauthenticationPath(), authz, requestedAt, pendingId, List.of());
             }
-            return toPage(authenticator.signInPath(), authz, requestedAt, pendingId, cookies);
+            return toPage(authenticator.signInPath(), authz, requestedAt, pendingId, List.of());
         }
         if (Acr.requiresMfa(authz.acrValues()) && !who.get().multiFactor()) {
             if (authz.prompt().contains("none")) {

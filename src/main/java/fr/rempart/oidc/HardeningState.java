@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The {@code account_security} claim: what a relying party needs to decide how far to trust this
  * account after the breach — flagged by which incidents, password changed since, second factor
- * enrolled, actions still required, and the summary {@code at_risk}.
+ * enrolled, actions still required, whether finishing them still needs a proof of the contact on file,
+ * and the summary {@code at_risk}.
  */
 @ApplicationScoped
 public class HardeningState {
@@ -31,6 +32,8 @@ public class HardeningState {
     PasswordHistory passwords;
     @Inject
     Instance<SecondFactor> secondFactor;
+    @Inject
+    fr.rempart.signin.HardeningProofs proofs;
 
     public Map<String, Object> of(Member member) {
         List<Map.Entry<String, Instant>> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
@@ -44,7 +47,11 @@ public class HardeningState {
         claim.put("password_reset_done", passwordReset);
         claim.put("second_factor_enrolled", enrolled);
         claim.put("required_actions", member.requiredActions().stream().map(RequiredAction::name).toList());
-        claim.put("at_risk", !flags.isEmpty() && !(passwordReset && enrolled) || member.requiredActions().contains(RequiredAction.UPDATE_PASSWORD));
+        // Hardening done with the password alone proves nothing (the attacker may hold it): at risk until done behind a proof of the contact on file.
+        boolean proofPending = proofs.required(member.id());
+        claim.put("hardening_proof_pending", proofPending);
+        claim.put("at_risk", proofPending || !flags.isEmpty() && !(passwordReset && enrolled)
+                || member.requiredActions().contains(RequiredAction.UPDATE_PASSWORD));
         return claim;
     }
 }

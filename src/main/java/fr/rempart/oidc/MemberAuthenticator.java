@@ -1,17 +1,12 @@
 package fr.rempart.oidc;
 
-import fr.rempart.audit.Actor;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberId;
-import fr.rempart.member.MemberService;
-import fr.rempart.member.RequiredAction;
 import fr.rempart.signin.BrowserSessions;
-import fr.rempart.signin.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -34,11 +29,7 @@ public class MemberAuthenticator implements Authenticator {
     @Inject
     MemberDirectory members;
     @Inject
-    MemberService memberService;
-    @Inject
     HardeningState hardening;
-    @Inject
-    Instance<SecondFactor> secondFactor;
 
     @Override
     public OidcClient.Population population() {
@@ -67,8 +58,8 @@ public class MemberAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<String> reauthenticationPath() {
-        return Optional.of("/signin?reauth");
+    public String reauthenticationPath() {
+        return "/signin?reauth";
     }
 
     @Override
@@ -82,24 +73,13 @@ public class MemberAuthenticator implements Authenticator {
         return new NewCookie[]{browser.clearedSessionCookie(request)};
     }
 
+    /**
+     * The step-up page asks for the second factor, or offers to set one up: nothing about the session or
+     * the account changes until the member acts there, so a link from another site changes nothing.
+     */
     @Override
     public Optional<StepUp> stepUp(SignedIn signedIn, HttpHeaders headers, HttpServletRequest request, String clientId) {
-        Optional<WebSession> session = browser.current(headers, request).filter(WebSession::full);
-        if (session.isEmpty()) {
-            return Optional.empty();
-        }
-        MemberId member = session.get().member();
-        WebSession.Stage stage;
-        if (secondFactor.stream().anyMatch(f -> f.enrolled(member))) {
-            stage = WebSession.Stage.SECOND_FACTOR;
-        } else {
-            // No second factor yet: the relying party requires one, so the member enrols now; confirming it proves possession.
-            memberService.requireAction(member, RequiredAction.CONFIGURE_TOTP, Actor.SYSTEM, "acr_values requested by client " + clientId);
-            stage = WebSession.Stage.REQUIRED_ACTIONS;
-        }
-        return sessions.promote(session.get(), stage, session.get().amr(), browser.client(request))
-                .map(token -> new StepUp(stage == WebSession.Stage.SECOND_FACTOR ? "/signin/second-factor" : "/required-actions",
-                        browser.sessionCookie(token, request)));
+        return browser.current(headers, request).filter(WebSession::full).map(s -> new StepUp("/signin/step-up"));
     }
 
     private SignedIn signedIn(Member member, String sid, Set<String> amr, java.time.Instant authTime) {

@@ -44,8 +44,8 @@ public class StaffAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<String> reauthenticationPath() {
-        return Optional.empty();
+    public String reauthenticationPath() {
+        return staff.reauthenticationPath();
     }
 
     @Override

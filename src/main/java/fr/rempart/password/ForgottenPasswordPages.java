@@ -42,6 +42,10 @@ public class ForgottenPasswordPages {
     @Inject
     PasswordChanges changes;
     @Inject
+    fr.rempart.member.MemberDirectory members;
+    @Inject
+    fr.rempart.signin.HardeningProofs proofs;
+    @Inject
     FailureCounter failures;
     @Inject
     BrowserSessions browser;
@@ -117,6 +121,8 @@ public class ForgottenPasswordPages {
             return invalidLink();
         }
         changes.change(member.get(), form.getFirst("newPassword"), null, browser.client(request), "forgotten password");
+        // The link proved the mailbox on file: if nothing else is pending, the account's hardening is done.
+        members.byId(member.get().id()).filter(m -> m.requiredActions().isEmpty()).ifPresent(m -> proofs.complete(m, "email-link"));
         // Control of the mailbox was just proven: an attacker's failures no longer lock the member out.
         failures.reset("m:" + member.get().id().value());
         return Response.seeOther(URI.create("/signin?passwordChanged")).build();

@@ -1,5 +1,7 @@
 package fr.rempart.password;
 
+import fr.rempart.audit.Actor;
+import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.api.Allowed;
@@ -8,6 +10,7 @@ import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.AddressLimiter;
 import fr.rempart.signin.BrowserSessions;
+import fr.rempart.signin.WebSession;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -23,11 +26,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code POST /api/v1/password-checks}: the verdict the reset page gives, for the signed-in member
- * (browser session: checked against their own data and history) or for any client (general rules,
- * breached corpus, strength). Changes nothing; rate-limited per address.
+ * (a full browser session: checked against their own data, history and current password) or for any
+ * client (general rules, breached corpus, strength). A session still at the second factor or at its
+ * required actions gets the general verdict only: it has not proven enough to learn anything of the
+ * member's passwords. A check that finds the current or a past password is audited and counted as a
+ * failed sign-in of the member, so probing them locks as guessing the password does. Rate-limited per address.
  */
 @Path("api/v1/password-checks")
 public class PasswordCheckResource {
@@ -37,6 +44,8 @@ public class PasswordCheckResource {
     }
 
     private static final AddressLimiter LIMIT = new AddressLimiter(120);
+    /** Violations that tell the caller a password the member has, or had. */
+    private static final java.util.Set<String> KNOWN_PASSWORD = java.util.Set.of("SAME_AS_CURRENT", fr.rempart.password.policy.HistoryRule.ERROR_CODE);
 
     @Inject
     PasswordChanges changes;
@@ -44,6 +53,10 @@ public class PasswordCheckResource {
     BrowserSessions browser;
     @Inject
     MemberDirectory members;
+    @Inject
+    fr.rempart.signin.FailureCounter failures;
+    @Inject
+    fr.rempart.audit.AuditTrail audit;
     @Context
     HttpHeaders headers;
     @Context
@@ -63,9 +76,18 @@ public class PasswordCheckResource {
             throw new fr.rempart.platform.validation.InvalidInputException(java.util.List.of(new fr.rempart.platform.validation.FieldError(
                     "password", "NotNull", fr.rempart.platform.web.Messages.get(locale, "password.rule.REQUIRED"))));
         }
-        PasswordPolicy.Verdict verdict = browser.current(headers, request).flatMap(s -> members.byId(s.member()))
-                .map(member -> changes.check(member, form.password(), locale))
+        Optional<Member> member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
+        PasswordPolicy.Verdict verdict = member.map(m -> changes.check(m, form.password(), locale))
                 .orElseGet(() -> changes.policy().check(form.password(), PasswordContext.anonymous(), locale));
+        if (member.isPresent() && verdict.violations().stream().anyMatch(v -> KNOWN_PASSWORD.contains(v.code()))) {
+            String number = member.get().number().value();
+            boolean allowed = failures.tryAttempt("m:" + member.get().id().value());
+            audit.record(Actor.member(number), "password.check-matched-known", number, null, "allowed=" + allowed + " ip="
+                    + browser.client(request).address());
+            if (!allowed) {
+                throw new ProblemException(429, "problem.429.detail");
+            }
+        }
         JsonArrayBuilder violations = JsonBinder.JSON.createArrayBuilder();
         verdict.violations().forEach(v -> violations.add(JsonBinder.JSON.createObjectBuilder().add("code", v.code()).add("message", v.message())));
         return JsonBinder.JSON.createObjectBuilder().add("acceptable", verdict.acceptable()).add("violations", violations)

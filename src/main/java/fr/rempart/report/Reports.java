@@ -51,6 +51,7 @@ public class Reports {
     private FormValidator validator;
     private AuditTrail audit;
     private SessionStore sessions;
+    private fr.rempart.signin.HardeningProofs proofs;
     private MemberService members;
     private fr.rempart.member.MemberRepository memberRepository;
     private fr.rempart.notify.Notices notices;
@@ -62,7 +63,8 @@ public class Reports {
     }
 
     @Inject
-    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, MemberService members,
+    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, fr.rempart.signin.HardeningProofs proofs,
+                   MemberService members,
                    fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, ReportEvidence evidence,
                    Settings settings) {
         this.jdbc = jdbc;
@@ -71,6 +73,7 @@ public class Reports {
         this.validator = validator;
         this.audit = audit;
         this.sessions = sessions;
+        this.proofs = proofs;
         this.members = members;
         this.evidence = evidence;
         this.retention = settings.reportRetention();
@@ -165,6 +168,8 @@ public class Reports {
         String reason = "report " + reference.value() + ": " + names(given.stream().filter(ACCOUNT_SECRETS::contains).toList()) + " given away";
         int ended = sessions.revokeAll(member, reason);
         members.requireAction(member, RequiredAction.UPDATE_PASSWORD, actor, reason);
+        // Whoever holds the password given away must not be the one who chooses the next.
+        proofs.require(member, reason);
         audit.record(actor, "report.account-protected", reference.value(), reason, "sessions-revoked=" + ended + " required=UPDATE_PASSWORD");
     }
 

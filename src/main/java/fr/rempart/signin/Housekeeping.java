@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Every ten minutes, deletes expired sessions (members' and staff's) and forgotten sign-in failures, so no table grows without bound. */
+/** Every ten minutes, deletes expired sessions (members' and staff's), forgotten sign-in failures and spent hardening codes, so no table grows without bound. */
 @ApplicationScoped
 public class Housekeeping {
 
@@ -27,6 +27,8 @@ public class Housekeeping {
     FailureCounter failures;
     @Inject
     fr.rempart.signin.staff.StaffSessionStore staffSessions;
+    @Inject
+    HardeningProofs proofs;
 
     private ScheduledFuture<?> task;
 
@@ -37,7 +39,7 @@ public class Housekeeping {
     void run() {
         try {
             int expired = sessions.purge() + staffSessions.purge();
-            int forgotten = failures.purge();
+            int forgotten = failures.purge() + proofs.purge();
             LOG.fine(() -> "Housekeeping: " + expired + " sessions, " + forgotten + " failure counters removed");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Housekeeping failed; it runs again in ten minutes", e);

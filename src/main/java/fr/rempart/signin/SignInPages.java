@@ -83,6 +83,8 @@ public class SignInPages {
     Instance<SecondFactor> secondFactor;
     @Inject
     MetricRegistry metrics;
+    @Inject
+    HardeningProofs proofs;
     @Context
     HttpHeaders headers;
     @Context
@@ -113,7 +115,9 @@ public class SignInPages {
         if (session.isEmpty() || session.get().stage() != WebSession.Stage.SECOND_FACTOR) {
             return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
         }
-        return Response.ok(pages.render("second-factor", locale(), model("second_factor_title"))).build();
+        Map<String, Object> model = model("second_factor_title");
+        model.put("action", "/signin/second-factor");
+        return Response.ok(pages.render("second-factor", locale(), model)).build();
     }
 
     @POST
@@ -129,6 +133,7 @@ public class SignInPages {
         metrics.counter("rempart.second_factor", new Tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))).inc();
         if (!result.accepted()) {
             Map<String, Object> model = model("second_factor_title");
+            model.put("action", "/signin/second-factor");
             model.put("error", Messages.get(locale(), "second-factor.error." + result.outcome().name()));
             return Response.status(result.outcome() == SecondFactor.Outcome.LOCKED ? 429 : 400)
                     .entity(pages.render("second-factor", locale(), model)).build();
@@ -261,6 +266,9 @@ public class SignInPages {
         if (!member.requiredActions().contains(step.action())) {
             return next(session.get(), member);
         }
+        if (awaitsProof(session.get(), member)) {
+            return redirect(PROOF);
+        }
         return Response.ok(step.render(stepContext(member, session.get()), null)).build();
     }
 
@@ -276,6 +284,9 @@ public class SignInPages {
         RequiredActionStep step = step(path);
         if (!member.requiredActions().contains(step.action())) {
             return next(session.get(), member);
+        }
+        if (awaitsProof(session.get(), member)) {
+            return redirect(PROOF); // a password alone finishes nothing on this account
         }
         RequiredActionStep.Context context = stepContext(member, session.get());
         RequiredActionStep.Submission submission = step.submit(context, form);
@@ -297,6 +308,139 @@ public class SignInPages {
         return next(session.get(), updated);
     }
 
+    private static final String PROOF = "/signin/proof";
+
+    /** The account's hardening needs a proof the leak does not give, and this session has not given it. */
+    private boolean awaitsProof(WebSession session, Member member) {
+        return !member.requiredActions().isEmpty() && proofs.required(member.id()) && !proofs.proven(session);
+    }
+
+    /** Where a session that must give the proof gives it; anyone else goes where their session belongs. */
+    private Optional<Response> notAwaitingProof(Optional<WebSession> session, Member member) {
+        if (session.isEmpty() || session.get().stage() == WebSession.Stage.SECOND_FACTOR) {
+            return Optional.of(redirect(session.map(x -> landing(x.stage())).orElse("/signin")));
+        }
+        return member == null || !awaitsProof(session.get(), member) ? Optional.of(next(session.get(), member)) : Optional.empty();
+    }
+
+    @GET
+    @Path("signin/proof")
+    public Response proofPage() {
+        Optional<WebSession> session = browser.current(headers, request);
+        Member member = session.flatMap(s -> members.byId(s.member())).orElse(null);
+        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : notAwaitingProof(session, member);
+        return elsewhere.orElseGet(() -> Response.ok(proofPage(member, null, null)).build());
+    }
+
+    /** {@code send}: a code to the e-mail on file; otherwise the {@code code} typed (the e-mail's or the letter's). */
+    @POST
+    @Path("signin/proof")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response proofSubmit(@FormParam("send") String send, @FormParam("code") String code) {
+        Optional<WebSession> session = browser.current(headers, request);
+        Member member = session.flatMap(s -> members.byId(s.member())).orElse(null);
+        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : notAwaitingProof(session, member);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
+        }
+        ClientInfo client = browser.client(request);
+        if (send != null) {
+            HardeningProofs.Sent sent = proofs.sendEmailCode(member, session.get(), client);
+            return switch (sent) {
+                case SENT -> Response.ok(proofPage(member, Messages.get(locale(), "proof.sent", member.email().masked()), null)).build();
+                case LIMITED -> Response.status(429).entity(proofPage(member, null, Messages.get(locale(), "proof.error.LIMITED"))).build();
+                case NO_EMAIL -> Response.status(400).entity(proofPage(member, null, Messages.get(locale(), "proof.error.NO_EMAIL"))).build();
+            };
+        }
+        HardeningProofs.Check check = proofs.verify(member, session.get(), code == null || code.length() > 64 ? "" : code, client);
+        if (check != HardeningProofs.Check.PROVEN) {
+            return Response.status(check == HardeningProofs.Check.LOCKED ? 429 : 400)
+                    .entity(proofPage(member, null, Messages.get(locale(), "proof.error." + check.name()))).build();
+        }
+        return next(session.get(), member);
+    }
+
+    private String proofPage(Member member, String status, String error) {
+        Map<String, Object> model = model("proof_title");
+        model.put("email", member.email() == null ? null : member.email().masked());
+        model.put("status", status);
+        model.put("error", error);
+        model.put("helpdesk", settings.helpdeskPhone());
+        return pages.render("hardening-proof", locale(), model);
+    }
+
+    /**
+     * An application asked for a second factor (acr_values) and this session has only a password. Nothing
+     * changes until the member acts on this page: a link from another site cannot demote a session or
+     * add a required action by itself.
+     */
+    @GET
+    @Path("signin/step-up")
+    public Response stepUpPage() {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty() || !session.get().full()) {
+            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
+        }
+        if (session.get().amr().contains("otp")) {
+            return arrive(WebSession.Stage.FULL, null);
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        return Response.ok(stepUpPage(member, null)).build();
+    }
+
+    /** {@code code}: the second factor, which raises this session; {@code enrol}: set one up now (a required action). */
+    @POST
+    @Path("signin/step-up")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response stepUpSubmit(@FormParam("code") String code, @FormParam("enrol") String enrol) {
+        Optional<WebSession> session = browser.current(headers, request);
+        if (session.isEmpty() || !session.get().full()) {
+            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
+        }
+        if (session.get().amr().contains("otp")) {
+            return arrive(WebSession.Stage.FULL, null);
+        }
+        Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
+        ClientInfo client = browser.client(request);
+        if (secondFactorEnrolled(member)) {
+            SecondFactor.Result result = secondFactor.get().verify(member, code == null || code.length() > 64 ? "" : code, client);
+            metrics.counter("rempart.second_factor", new Tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))).inc();
+            if (!result.accepted()) {
+                return Response.status(result.outcome() == SecondFactor.Outcome.LOCKED ? 429 : 400)
+                        .entity(stepUpPage(member, Messages.get(locale(), "second-factor.error." + result.outcome().name()))).build();
+            }
+            Set<String> amr = new java.util.LinkedHashSet<>(session.get().amr());
+            amr.add("otp");
+            Optional<String> token = sessions.promote(session.get(), WebSession.Stage.FULL, amr, client);
+            if (token.isEmpty()) {
+                return redirect("/signin");
+            }
+            csrf.renew();
+            return arrive(WebSession.Stage.FULL, token.get());
+        }
+        if (enrol == null) {
+            return Response.status(400).entity(stepUpPage(member, null)).build();
+        }
+        // The member chose to set one up: enrolling is then a required action, behind the proof when the account needs it.
+        memberService.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, Actor.member(member.number().value()),
+                "second factor asked by an application");
+        Optional<String> token = sessions.promote(session.get(), WebSession.Stage.REQUIRED_ACTIONS, session.get().amr(), client);
+        if (token.isEmpty()) {
+            return redirect("/signin");
+        }
+        csrf.renew();
+        return Response.seeOther(URI.create("/required-actions")).cookie(browser.sessionCookie(token.get(), request)).build();
+    }
+
+    private String stepUpPage(Member member, String error) {
+        Map<String, Object> model = model("second_factor_title");
+        model.put("stepUp", true);
+        model.put("enrolled", secondFactorEnrolled(member));
+        model.put("action", "/signin/step-up");
+        model.put("error", error);
+        return pages.render("second-factor", locale(), model);
+    }
+
     @GET
     @Path("lang/{lang: fr|en}")
     public Response language(@PathParam("lang") String lang, @QueryParam("return") String back) {
@@ -308,6 +452,13 @@ public class SignInPages {
     /** The next required action's page, or, when none is left, a new full session. */
     private Response next(WebSession session, Member member) {
         Optional<RequiredAction> pending = member.requiredActions().stream().findFirst();
+        if (pending.isPresent() && awaitsProof(session, member)) {
+            return redirect(PROOF);
+        }
+        if (pending.isEmpty() && proofs.required(member.id()) && proofs.proven(session)) {
+            // The hardening was finished in the session that gave the proof: the account is no longer at risk.
+            proofs.complete(member, proofs.channel(session));
+        }
         if (pending.isPresent()) {
             RequiredActionStep step = steps.stream().filter(s -> s.action() == pending.get()).findFirst()
                     .orElseThrow(() -> new IllegalStateException("No step for " + pending.get()));
@@ -331,7 +482,10 @@ public class SignInPages {
     private Response arrive(WebSession.Stage stage, String token) {
         boolean secure = browser.client(request).secure();
         Optional<String> back = stage == WebSession.Stage.FULL ? ReturnPath.of(headers) : Optional.empty();
-        Response.ResponseBuilder answer = Response.seeOther(URI.create(back.orElse(landing(stage)))).cookie(browser.sessionCookie(token, request));
+        Response.ResponseBuilder answer = Response.seeOther(URI.create(back.orElse(landing(stage))));
+        if (token != null) {
+            answer.cookie(browser.sessionCookie(token, request));
+        }
         back.ifPresent(b -> answer.cookie(ReturnPath.cleared(secure)));
         return answer.build();
     }

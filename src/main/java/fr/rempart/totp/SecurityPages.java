@@ -34,6 +34,8 @@ public class SecurityPages {
     @Inject
     TotpService totp;
     @Inject
+    fr.rempart.signin.HardeningProofs proofs;
+    @Inject
     BrowserSessions browser;
     @Inject
     MemberDirectory members;
@@ -56,7 +58,11 @@ public class SecurityPages {
         if (totp.enrolled(member.get().id())) {
             return Response.seeOther(URI.create("/account")).build();
         }
-        return Response.ok(TotpEnrolmentStep.enrolmentPage(pages, totp, member.get(), page("totp.enrol.title"), locale(), "/security/totp", null)).build();
+        if (proofs.required(member.get().id()) && !proofs.proven(session().orElseThrow())) {
+            return Response.seeOther(URI.create("/signin/proof")).build();
+        }
+        return Response.ok(TotpEnrolmentStep.enrolmentPage(pages, totp, member.get(), session().orElseThrow(), page("totp.enrol.title"), locale(),
+                "/security/totp", null)).build();
     }
 
     @POST
@@ -70,9 +76,13 @@ public class SecurityPages {
         if (acknowledged != null || totp.enrolled(member.get().id())) {
             return Response.seeOther(URI.create("/account")).build();
         }
-        var codes = totp.confirm(member.get(), code, browser.client(request));
+        WebSession session = session().orElseThrow();
+        if (proofs.required(member.get().id()) && !proofs.proven(session)) {
+            return Response.seeOther(URI.create("/signin/proof")).build();
+        }
+        var codes = totp.confirm(member.get(), session, code, browser.client(request));
         if (codes.isEmpty()) {
-            return Response.status(400).entity(TotpEnrolmentStep.enrolmentPage(pages, totp, member.get(), page("totp.enrol.title"), locale(),
+            return Response.status(400).entity(TotpEnrolmentStep.enrolmentPage(pages, totp, member.get(), session, page("totp.enrol.title"), locale(),
                     "/security/totp", Messages.get(locale(), "totp.enrol.invalid-code"))).build();
         }
         return Response.ok(TotpEnrolmentStep.recoveryCodesPage(pages, page("totp.codes.title"), locale(), codes.get(), "/security/totp")).build();
@@ -90,7 +100,11 @@ public class SecurityPages {
     }
 
     private Optional<Member> signedIn() {
-        return browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
+        return session().flatMap(s -> members.byId(s.member()));
+    }
+
+    private Optional<WebSession> session() {
+        return browser.current(headers, request).filter(WebSession::full);
     }
 
     private Map<String, Object> page(String titleKey) {

@@ -43,7 +43,7 @@ public class TotpEnrolmentStep implements RequiredActionStep {
         if (totp.enrolled(context.member().id())) {
             return codesPage(context.page(), context.locale(), null, "/required-actions/configure-totp");
         }
-        return enrolmentPage(pages, totp, context.member(), context.page(), context.locale(), "/required-actions/configure-totp",
+        return enrolmentPage(pages, totp, context.member(), context.session(), context.page(), context.locale(), "/required-actions/configure-totp",
                 refused == null ? null : refused.errors().getOrDefault("code", List.of()).stream().findFirst().orElse(null));
     }
 
@@ -54,7 +54,7 @@ public class TotpEnrolmentStep implements RequiredActionStep {
             return form.containsKey("acknowledged") ? Submission.completed()
                     : Submission.show(codesPage(context.page(), context.locale(), null, "/required-actions/configure-totp"));
         }
-        var codes = totp.confirm(context.member(), form.getFirst("code"), context.client());
+        var codes = totp.confirm(context.member(), context.session(), form.getFirst("code"), context.client());
         if (codes.isEmpty()) {
             return Submission.refused(Map.of("code", List.of(Messages.get(context.locale(), "totp.enrol.invalid-code"))));
         }
@@ -65,8 +65,9 @@ public class TotpEnrolmentStep implements RequiredActionStep {
         return recoveryCodesPage(pages, page, locale, codes, action);
     }
 
-    static String enrolmentPage(Pages pages, TotpService totp, Member member, Map<String, Object> page, Locale locale, String action, String error) {
-        TotpService.Enrolment enrolment = totp.pending(member).orElseGet(() -> totp.startEnrolment(member));
+    static String enrolmentPage(Pages pages, TotpService totp, Member member, fr.rempart.signin.WebSession session, Map<String, Object> page,
+                                Locale locale, String action, String error) {
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
         Map<String, Object> model = new HashMap<>(page);
         model.put("title", Messages.get(locale, "totp.enrol.title"));
         model.put("qr", enrolment.qrDataUri());

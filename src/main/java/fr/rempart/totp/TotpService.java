@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import jakarta.enterprise.event.Event;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.signin.SessionStore;
+import fr.rempart.signin.WebSession;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -72,55 +73,79 @@ public class TotpService implements SecondFactor {
     SessionStore sessions;
     @Inject
     Event<AccountEvent> events;
+    @Inject
+    fr.rempart.signin.HardeningProofs proofs;
 
-    /** A new secret for the member, not active until {@link #confirm} receives a valid code. */
-    public Enrolment startEnrolment(Member member) {
-        String secret = newSecret();
+    /** How long a secret shown for enrolment waits for its first code. */
+    static final java.time.Duration PENDING_LIFETIME = java.time.Duration.ofMinutes(10);
+
+    /**
+     * The secret this session is enrolling: the one it was shown, or a new one kept for this session
+     * alone (ten minutes). Another session of the same member, holding the same password, never sees it.
+     */
+    public Enrolment enrolment(Member member, WebSession session) {
         Instant now = Instant.now();
+        Optional<byte[]> pending = jdbc.one("select secret from totp_pending where sid = ? and member_id = ? and expires_at > ?",
+                r -> r.getBytes(1), session.sid(), member.id().value(), now);
+        if (pending.isPresent()) {
+            return enrolment(member, open(member.id(), pending.get()));
+        }
+        String secret = newSecret();
         jdbc.transaction(c -> {
-            Jdbc.execute(c, "delete from totp_credential where member_id = ? and confirmed = false", member.id().value());
-            Jdbc.execute(c, "insert into totp_credential (member_id, secret, algorithm, digits, period, confirmed, created_at, last_step) "
-                            + "select ?, ?, ?, ?, ?, false, ?, -1 where not exists (select 1 from totp_credential where member_id = ?)",
-                    member.id().value(), seal(member.id(), secret), settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod(), now,
-                    member.id().value());
+            Jdbc.execute(c, "delete from totp_pending where sid = ? or expires_at < ?", session.sid(), now);
+            Jdbc.execute(c, "insert into totp_pending (sid, member_id, secret, created_at, expires_at) values (?, ?, ?, ?, ?)",
+                    session.sid(), member.id().value(), seal(member.id(), secret), now, now.plus(PENDING_LIFETIME));
             return null;
         });
-        return pending(member).orElseThrow(() -> new IllegalStateException("A second factor is already active"));
-    }
-
-    /** The enrolment in progress (secret not yet confirmed), to show it again. */
-    public Optional<Enrolment> pending(Member member) {
-        return credential(member.id()).filter(c -> !c.confirmed()).map(c -> enrolment(member, c.secret()));
+        return enrolment(member, secret);
     }
 
     /**
-     * Activates the pending secret with a first valid code, and returns the recovery codes to show
-     * once. Of two concurrent confirmations only one succeeds; a second gets empty.
+     * Makes the secret this session was shown the member's second factor, given a first valid code,
+     * and returns the recovery codes to show once. Enrolling is a credential change: the member's
+     * other sessions end, the member is told by e-mail, the audit trail and the timeline record it.
+     * Empty for a wrong code, an expired or foreign enrolment, or a factor another session enrolled first.
      */
-    public Optional<List<String>> confirm(Member member, String code, ClientInfo client) {
-        Optional<Credential> pending = credential(member.id()).filter(c -> !c.confirmed());
+    public Optional<List<String>> confirm(Member member, WebSession session, String code, ClientInfo client) {
+        Optional<String> pending = jdbc.one("select secret from totp_pending where sid = ? and member_id = ? and expires_at > ?",
+                r -> open(member.id(), r.getBytes(1)), session.sid(), member.id().value(), Instant.now());
         if (pending.isEmpty()) {
             return Optional.empty();
         }
-        Credential credential = pending.get();
-        OptionalLong step = codes(credential).matchingStep(credential.secret(), normalise(code), Instant.now().getEpochSecond());
+        TotpCodes codes = new TotpCodes(settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod());
+        OptionalLong step = codes.matchingStep(pending.get(), normalise(code), Instant.now().getEpochSecond());
         if (step.isEmpty()) {
             return Optional.empty();
         }
-        return jdbc.transaction(c -> {
-            if (Jdbc.execute(c, "update totp_credential set confirmed = true, confirmed_at = ?, last_step = ? where member_id = ? and confirmed = false",
-                    Instant.now(), step.getAsLong(), member.id().value()) != 1) {
-                return Optional.<List<String>>empty();
+        try {
+            return jdbc.transaction(c -> {
+                Instant now = Instant.now();
+                if (Jdbc.execute(c, "delete from totp_pending where sid = ?", session.sid()) != 1
+                        || Jdbc.execute(c, "insert into totp_credential (member_id, secret, algorithm, digits, period, confirmed, created_at, "
+                                + "confirmed_at, last_step) select ?, ?, ?, ?, ?, true, ?, ?, ? where not exists "
+                                + "(select 1 from totp_credential where member_id = ?)", member.id().value(), seal(member.id(), pending.get()),
+                        settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod(), now, now, step.getAsLong(), member.id().value()) != 1) {
+                    return Optional.<List<String>>empty();
+                }
+                Jdbc.execute(c, "delete from totp_pending where member_id = ?", member.id().value());
+                List<String> recovery = replaceRecoveryCodes(member.id());
+                String number = member.number().value();
+                audit.record(Actor.member(number), "totp.enrolled", number, null, "ip=" + client.address());
+                timeline.record(member.id(), "totp.enrolled", client.address(), null);
+                sessions.revokeOthers(member.id(), session, "totp-enrolled");
+                events.fire(new AccountEvent.CredentialChanged(member.id(), "app", "create"));
+                notices.secondFactorEnrolled(member);
+                if (member.requiredActions().contains(RequiredAction.CONFIGURE_TOTP)) {
+                    members.completeRequiredAction(member.id(), RequiredAction.CONFIGURE_TOTP, Actor.member(number));
+                }
+                return Optional.of(recovery);
+            });
+        } catch (Jdbc.DataAccessException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                return Optional.empty(); // another session of the member enrolled at the same moment
             }
-            List<String> recovery = replaceRecoveryCodes(member.id());
-            audit.record(Actor.member(member.number().value()), "totp.enrolled", member.number().value(), null, "ip=" + client.address());
-            timeline.record(member.id(), "totp.enrolled", client.address(), null);
-            events.fire(new AccountEvent.CredentialChanged(member.id(), "app", "create"));
-            if (member.requiredActions().contains(RequiredAction.CONFIGURE_TOTP)) {
-                members.completeRequiredAction(member.id(), RequiredAction.CONFIGURE_TOTP, Actor.member(member.number().value()));
-            }
-            return Optional.of(recovery);
-        });
+            throw e;
+        }
     }
 
     @Override
@@ -210,9 +235,12 @@ public class TotpService implements SecondFactor {
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from totp_credential where member_id = ?", member.id().value());
             Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.id().value());
+            Jdbc.execute(c, "delete from totp_pending where member_id = ?", member.id().value());
             sessions.revokeAll(member.id(), "totp-reset");
             events.fire(new AccountEvent.CredentialChanged(member.id(), "app", "delete"));
             members.requireAction(member.id(), RequiredAction.CONFIGURE_TOTP, actor, reason);
+            // Whoever enrolled the removed factor may hold the password too: the next one is enrolled behind a proof of the contact on file.
+            proofs.require(member.id(), "second factor reset: " + reason);
             audit.record(actor, "totp.reset", member.number().value(), reason, null);
             timeline.record(member.id(), "totp.reset", null, null);
             notices.secondFactorReset(member);

@@ -37,6 +37,7 @@ class HardeningStateTest {
         state = new HardeningState();
         state.jdbc = db.jdbc;
         state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
+        state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
                 (proxy, method, args) -> method.getName().equals("enrolled") ? enrolled : null);
         state.secondFactor = (Instance<SecondFactor>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Instance.class},
@@ -75,5 +76,20 @@ class HardeningStateTest {
         members.setRequiredActions(id, EnumSet.noneOf(RequiredAction.class));
         Member member = members.byId(id).orElseThrow();
         assertThat(state.of(member)).containsEntry("second_factor_enrolled", true).containsEntry("at_risk", false);
+    }
+
+    @Test
+    void hardeningDoneWithThePasswordAloneLeavesTheAccountAtRiskUntilTheProofClearsIt() {
+        MemberId id = db.insertMember();
+        members.flagAll(List.of(id), "INC-20261123-ABCD", "JOB-1", Instant.now().minusSeconds(60));
+        state.proofs.require(id, "incident INC-20261123-ABCD");
+        // Whoever held the password changed it and enrolled a factor: the claim does not believe it.
+        state.passwords.record(id, "une phrase de passe toute neuve");
+        enrolled = true;
+        assertThat(claim(id)).containsEntry("password_reset_done", true).containsEntry("second_factor_enrolled", true)
+                .containsEntry("hardening_proof_pending", true).containsEntry("at_risk", true);
+
+        db.jdbc.update("delete from hardening_proof_required where member_id = ?", id.value()); // as HardeningProofs.complete does
+        assertThat(claim(id)).containsEntry("hardening_proof_pending", false).containsEntry("at_risk", false);
     }
 }

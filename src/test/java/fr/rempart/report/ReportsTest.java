@@ -43,7 +43,8 @@ class ReportsTest {
                 required.add(id + " " + action + " " + reason);
             }
         };
-        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events), members,
+        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events),
+                fr.rempart.signin.HardeningProofs.standalone(db.jdbc), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
                 new ReportEvidence(db.jdbc, audit, db.settings), db.settings);
     }

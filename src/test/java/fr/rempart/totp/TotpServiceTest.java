@@ -13,6 +13,7 @@ import fr.rempart.notify.Outbox;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.signin.FailureCounter;
 import fr.rempart.signin.SecondFactor;
+import fr.rempart.signin.WebSession;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +60,20 @@ class TotpServiceTest {
         totp.events = events;
         totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
         totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
+        totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc);
+    }
+
+    /** A full browser session of the member, as the sign-in pages open one. */
+    private WebSession session(Member member) {
+        return totp.sessions.find(totp.sessions.create(member.id(), WebSession.Stage.FULL, java.util.Set.of("pwd"), CLIENT)).orElseThrow();
+    }
+
+    /** An enrolment started and confirmed in a session of its own. */
+    private TotpService.Enrolment enrolled(Member member, long offsetSteps) {
+        WebSession session = session(member);
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
+        totp.confirm(member, session, codeNow(enrolment, offsetSteps), CLIENT).orElseThrow();
+        return enrolment;
     }
 
     private static void setField(Object target, String name, Object value) throws Exception {
@@ -105,22 +120,24 @@ class TotpServiceTest {
     @Test
     void twoConcurrentConfirmationsActivateOnceAndIssueOneSetOfCodes() throws Exception {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        WebSession session = session(member);
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
         String code = codeNow(enrolment, 0);
-        List<Optional<List<String>>> results = together(4, () -> totp.confirm(member, code, CLIENT));
+        List<Optional<List<String>>> results = together(4, () -> totp.confirm(member, session, code, CLIENT));
         assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
         assertThat(totp.summary(member.id())).satisfies(s -> {
             assertThat(s.enrolled()).isTrue();
             assertThat(s.recoveryCodesLeft()).isEqualTo(10);
         });
-        assertThat(totp.confirm(member, codeNow(enrolment, 1), CLIENT)).as("confirmed twice").isEmpty();
+        assertThat(totp.confirm(member, session, codeNow(enrolment, 1), CLIENT)).as("confirmed twice").isEmpty();
     }
 
     @Test
     void aRecoveryCodeUsedTwiceAtTheSameInstantSucceedsOnce() throws Exception {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
-        List<String> codes = totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        WebSession session = session(member);
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
+        List<String> codes = totp.confirm(member, session, codeNow(enrolment, 0), CLIENT).orElseThrow();
         List<SecondFactor.Result> results = together(4, () -> totp.verify(member, codes.get(3), CLIENT));
         assertThat(results.stream().filter(SecondFactor.Result::accepted).count()).isEqualTo(1);
         assertThat(totp.recoveryCodesLeft(member.id())).isEqualTo(9);
@@ -129,22 +146,20 @@ class TotpServiceTest {
     @Test
     void theSameCodeSentTogetherIsAcceptedOnce() throws Exception {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
-        totp.confirm(member, codeNow(enrolment, -1), CLIENT).orElseThrow();
+        TotpService.Enrolment enrolment = enrolled(member, -1);
         String next = codeNow(enrolment, 1);
         List<SecondFactor.Result> results = together(4, () -> totp.verify(member, next, CLIENT));
         assertThat(results.stream().filter(SecondFactor.Result::accepted).count()).isEqualTo(1);
         assertThat(results).extracting(SecondFactor.Result::outcome).contains(SecondFactor.Outcome.REPLAYED);
         // The member is warned by e-mail of each replay, not only the person typing.
-        assertThat(db.jdbc.list("select subject from outbox_message", r -> r.getString(1))).isNotEmpty()
-                .allMatch(subject -> subject.contains("déjà utilisé"));
+        assertThat(db.jdbc.list("select subject from outbox_message", r -> r.getString(1))).filteredOn(subject -> subject.contains("déjà utilisé"))
+                .isNotEmpty();
     }
 
     @Test
     void wrongCodesLockTheSecondFactorProgressively() {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
-        totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        TotpService.Enrolment enrolment = enrolled(member, 0);
         List<SecondFactor.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             outcomes.add(totp.verify(member, "000000", CLIENT).outcome());
@@ -156,7 +171,11 @@ class TotpServiceTest {
     @Test
     void theSecretIsSealedAtRest() {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
+        WebSession session = session(member);
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
+        byte[] pending = db.jdbc.one("select secret from totp_pending where member_id = ?", r -> r.getBytes(1), member.id().value()).orElseThrow();
+        assertThat(new String(pending, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(enrolment.secret());
+        totp.confirm(member, session, codeNow(enrolment, 0), CLIENT).orElseThrow();
         byte[] stored = db.jdbc.one("select secret from totp_credential where member_id = ?", r -> r.getBytes(1), member.id().value()).orElseThrow();
         assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(enrolment.secret());
         assertThat(enrolment.uri()).startsWith("otpauth://totp/").contains("secret=" + enrolment.secret()).contains("issuer=");
@@ -165,13 +184,48 @@ class TotpServiceTest {
     @Test
     void theHelpdeskResetRemovesTheFactorRequiresANewEnrolmentAndTellsTheMember() {
         Member member = member();
-        TotpService.Enrolment enrolment = totp.startEnrolment(member);
-        totp.confirm(member, codeNow(enrolment, 0), CLIENT).orElseThrow();
+        TotpService.Enrolment enrolment = enrolled(member, 0);
         totp.reset(member, new Actor("staff", "agent-7"), "lost phone, identity checked by one-time code");
         assertThat(totp.enrolled(member.id())).isFalse();
         assertThat(totp.recoveryCodesLeft(member.id())).isZero();
         assertThat(repository.byId(member.id()).orElseThrow().requiredActions()).contains(RequiredAction.CONFIGURE_TOTP);
         assertThat(db.jdbc.list("select action from audit_event order by seq", r -> r.getString(1))).contains("totp.reset");
-        assertThat(db.jdbc.list("select recipient from outbox_message", r -> r.getString(1))).containsExactly("totp@example.org");
+        // Told twice: when the factor was added, and when the helpdesk removed it.
+        assertThat(db.jdbc.list("select recipient from outbox_message", r -> r.getString(1))).containsExactly("totp@example.org", "totp@example.org");
+        // Whoever enrolled the removed factor may hold the password: the next enrolment waits for a proof of the contact on file.
+        assertThat(totp.proofs.required(member.id())).isTrue();
+    }
+
+    @Test
+    void aSecondSessionHoldingThePasswordNeverSeesNorConfirmsTheSecretShownToTheFirst() {
+        Member member = member();
+        WebSession victim = session(member);
+        WebSession attacker = session(member);
+        TotpService.Enrolment shown = totp.enrolment(member, victim);
+        assertThat(totp.enrolment(member, victim).secret()).as("the same page reloaded").isEqualTo(shown.secret());
+        TotpService.Enrolment other = totp.enrolment(member, attacker);
+        assertThat(other.secret()).isNotEqualTo(shown.secret());
+        // The victim's code typed in the attacker's session enrols nothing.
+        assertThat(totp.confirm(member, attacker, codeNow(shown, 0), CLIENT)).isEmpty();
+        assertThat(totp.enrolled(member.id())).isFalse();
+
+        assertThat(totp.confirm(member, victim, codeNow(shown, 0), CLIENT)).isPresent();
+        // Enrolling is a credential change: the other session ended, the member is told, the event goes out.
+        assertThat(db.jdbc.one("select count(*) from web_session where sid = ?", r -> r.getInt(1), attacker.sid()).orElseThrow()).isZero();
+        assertThat(db.jdbc.one("select count(*) from web_session where sid = ?", r -> r.getInt(1), victim.sid()).orElseThrow()).isOne();
+        assertThat(db.jdbc.list("select subject from outbox_message", r -> r.getString(1))).anyMatch(s -> s.contains("ajoutée"));
+        assertThat(events.fired).anyMatch(e -> e instanceof fr.rempart.member.AccountEvent.CredentialChanged);
+        assertThat(db.jdbc.one("select count(*) from totp_pending where member_id = ?", r -> r.getInt(1), member.id().value()).orElseThrow()).isZero();
+    }
+
+    @Test
+    void aSecretWaitsTenMinutesForItsFirstCode() {
+        Member member = member();
+        WebSession session = session(member);
+        TotpService.Enrolment enrolment = totp.enrolment(member, session);
+        // Ten minutes pass (the row's deadline is moved, not the test's clock).
+        db.jdbc.update("update totp_pending set expires_at = ? where sid = ?", Instant.now().minusSeconds(1), session.sid());
+        assertThat(totp.confirm(member, session, codeNow(enrolment, 0), CLIENT)).isEmpty();
+        assertThat(totp.enrolment(member, session).secret()).as("a new secret is shown").isNotEqualTo(enrolment.secret());
     }
 }

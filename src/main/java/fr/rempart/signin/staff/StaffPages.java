@@ -337,6 +337,29 @@ public class StaffPages {
         return promote(current.get(), StaffSession.Stage.FULL, current.get().session().amr(), null);
     }
 
+    /**
+     * An application asks this staff member to sign in again: the session ends only when they confirm here
+     * (a link from another site cannot sign anyone out); the waiting request resumes after the new sign-in.
+     */
+    @GET
+    @Path("signin/again")
+    public Response againPage() {
+        if (current(StaffSession.Stage.FULL).isEmpty()) {
+            return redirect(StaffSessions.SIGN_IN_PATH);
+        }
+        return Response.ok(pages.render("staff-again", locale(), model("staff.again.title"))).build();
+    }
+
+    @POST
+    @Path("signin/again")
+    public Response again() {
+        staffSessions.session(headers, request).ifPresent(s -> staff.byId(s.staff()).ifPresent(a -> audit.record(Actor.staff(a.username().value()),
+                "staff.signout", a.auditSubject(), "sign in again, asked by an application", "sid=" + s.sid()
+                        + " ip=" + staffSessions.client(request).address())));
+        staffSessions.token(headers, request).ifPresent(sessions::revoke);
+        return Response.seeOther(URI.create(StaffSessions.SIGN_IN_PATH)).cookie(staffSessions.clearedCookie(request)).build();
+    }
+
     @POST
     @Path("signout")
     public Response signOut() {

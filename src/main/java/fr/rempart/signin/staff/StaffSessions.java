@@ -90,6 +90,11 @@ public class StaffSessions {
         return SIGN_IN_PATH;
     }
 
+    /** Where a signed-in staff member confirms signing in again (an application's prompt=login or max_age). */
+    public String reauthenticationPath() {
+        return SIGN_IN_PATH + "/again";
+    }
+
     /** This browser's staff session at any stage (for the sign-in pages). */
     Optional<StaffSession> session(HttpHeaders headers, HttpServletRequest request) {
         return token(headers, request).flatMap(sessions::find);
