@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * What the helpdesk sees of an account, read from each capability: the breaches that flagged it,
  * whether sign-in is locked and why, the required actions, the second factor, the open sessions,
- * the alerts the member filed, the requests waiting for a supervisor, and the timeline.
+ * the alerts the member filed, the requests waiting for a supervisor, the timeline, and whether finishing
+ * the hardening still waits for the member's proof of a contact on file.
  */
 @ApplicationScoped
 public class AccountState {
@@ -31,8 +32,13 @@ public class AccountState {
     public record Lock(String cause, int failures, Instant until) {
     }
 
+    /**
+     * {@code hardeningProofPending}: the forced password change and enrolment wait for a proof of the contact on
+     * file, which the helpdesk never sees nor gives (it can resend the letter, whose activation code is that proof).
+     */
     public record State(Member member, List<Flag> flags, List<Lock> locks, SecondFactor.Summary secondFactor, int sessions,
-                        List<Report> reports, List<HelpdeskActions.Approval> approvals, List<SecurityTimeline.Event> timeline) {
+                        List<Report> reports, List<HelpdeskActions.Approval> approvals, List<SecurityTimeline.Event> timeline,
+                        boolean hardeningProofPending) {
         public boolean locked() {
             return !locks.isEmpty();
         }
@@ -52,6 +58,8 @@ public class AccountState {
     HelpdeskActions actions;
     @Inject
     SecurityTimeline timeline;
+    @Inject
+    fr.rempart.signin.HardeningProofs proofs;
 
     public State of(Member member) {
         String id = member.id().value().toString();
@@ -61,7 +69,7 @@ public class AccountState {
                         + "and locked_until > ? order by locked_until desc", r -> new Lock(cause(r.getString(1)), r.getInt(2), Jdbc.instant(r, "locked_until")),
                 "m:" + id, "otp:" + id, "d:" + id + ":%", Instant.now());
         return new State(member, flags, locks, totp.summary(member.id()), sessions.countActive(member.id()), reports.filedBy(member.id()),
-                actions.of(member), timeline.recent(member.id(), 50));
+                actions.of(member), timeline.recent(member.id(), 50), proofs.required(member.id()));
     }
 
     public Optional<State> of(String memberNumber) {

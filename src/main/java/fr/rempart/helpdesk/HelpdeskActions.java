@@ -75,6 +75,7 @@ public class HelpdeskActions {
     private NoticeQueue noticeQueue;
     private Notices notices;
     private fr.rempart.signin.staff.StaffRepository staff;
+    private fr.rempart.signin.HardeningProofs proofs;
     private Duration approvalLifetime;
     private int perHour;
     private int alertThreshold;
@@ -85,7 +86,8 @@ public class HelpdeskActions {
     @Inject
     public HelpdeskActions(Jdbc jdbc, AuditTrail audit, SecurityTimeline timeline, Verifications verifications, SessionStore sessions,
                            TotpService totp, MemberService members, MemberRepository memberRepository, PasswordResets resets,
-                           NoticeQueue noticeQueue, Notices notices, fr.rempart.signin.staff.StaffRepository staff, Settings settings) {
+                           NoticeQueue noticeQueue, Notices notices, fr.rempart.signin.staff.StaffRepository staff,
+                           fr.rempart.signin.HardeningProofs proofs, Settings settings) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.timeline = timeline;
@@ -98,6 +100,7 @@ public class HelpdeskActions {
         this.noticeQueue = noticeQueue;
         this.notices = notices;
         this.staff = staff;
+        this.proofs = proofs;
         this.approvalLifetime = settings.helpdeskApprovalLifetime();
         this.perHour = settings.helpdeskActionsPerHour();
         this.alertThreshold = settings.helpdeskAlertThreshold();
@@ -283,6 +286,8 @@ public class HelpdeskActions {
             case RESET_TOTP -> totp.reset(member, agent.actor(), reason);
             case REQUIRE_PASSWORD_RESET -> {
                 members.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, agent.actor(), reason);
+                // Asked because someone else may hold the password: the new one is chosen behind the member's proof of the e-mail on file.
+                proofs.require(member.id(), "helpdesk: " + reason);
                 sessions.revokeAll(member.id(), "helpdesk: password reset required");
                 // A link to the e-mail on file: the agent starts the reset, never sees nor chooses the password.
                 Optional.ofNullable(member.email()).ifPresent(email -> resets.request(email.value()));

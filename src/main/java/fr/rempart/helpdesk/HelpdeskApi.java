@@ -105,7 +105,8 @@ public class HelpdeskApi {
             timeline.add(event);
         });
         JsonObject json = summary(state.member()).add("flags", flags).add("locked", state.locked()).add("locks", locks)
-                .add("requiredActions", required).add("secondFactor", factor).add("sessions", state.sessions()).add("reports", reports)
+                .add("requiredActions", required).add("hardeningProofPending", state.hardeningProofPending())
+                .add("secondFactor", factor).add("sessions", state.sessions()).add("reports", reports)
                 .add("approvals", approvals).add("timeline", timeline)
                 .add("notProof", Messages.get(locale, "helpdesk.not-a-proof")).build();
         return noStore(Response.ok(json.toString()));

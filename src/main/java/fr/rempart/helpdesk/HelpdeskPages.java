@@ -222,6 +222,7 @@ public class HelpdeskPages {
         model.put("locks", state.locks().stream().map(l -> Map.of("cause", Messages.get(locale, "helpdesk.lock." + l.cause()), "failures", l.failures(),
                 "until", date(l.until()))).toList());
         model.put("requiredActions", m.requiredActions().stream().map(a -> Messages.get(locale, "helpdesk.required." + a.name())).toList());
+        model.put("proofPending", state.hardeningProofPending());
         model.put("secondFactor", state.secondFactor().enrolled());
         model.put("recoveryCodesLeft", state.secondFactor().recoveryCodesLeft());
         model.put("sessions", state.sessions());

@@ -54,6 +54,8 @@ import java.util.Set;
 public class SignInPages {
 
     private static final int MAX_PASSWORD_CHARS = 1024;
+    /** Where a session gives the proof a flagged account's hardening needs. */
+    private static final String PROOF = "/signin/proof";
 
     @Inject
     SignInService signIn;
@@ -308,19 +310,17 @@ public class SignInPages {
         return next(session.get(), updated);
     }
 
-    private static final String PROOF = "/signin/proof";
-
     /** The account's hardening needs a proof the leak does not give, and this session has not given it. */
     private boolean awaitsProof(WebSession session, Member member) {
-        return !member.requiredActions().isEmpty() && proofs.required(member.id()) && !proofs.proven(session);
+        return proofs.required(member.id()) && !proofs.proven(session);
     }
 
     /** Where a session that must give the proof gives it; anyone else goes where their session belongs. */
-    private Optional<Response> notAwaitingProof(Optional<WebSession> session, Member member) {
+    private Optional<Response> redirectUnlessAwaitingProof(Optional<WebSession> session, Member member) {
         if (session.isEmpty() || session.get().stage() == WebSession.Stage.SECOND_FACTOR) {
             return Optional.of(redirect(session.map(x -> landing(x.stage())).orElse("/signin")));
         }
-        return member == null || !awaitsProof(session.get(), member) ? Optional.of(next(session.get(), member)) : Optional.empty();
+        return !awaitsProof(session.get(), member) ? Optional.of(next(session.get(), member)) : Optional.empty();
     }
 
     @GET
@@ -328,7 +328,7 @@ public class SignInPages {
     public Response proofPage() {
         Optional<WebSession> session = browser.current(headers, request);
         Member member = session.flatMap(s -> members.byId(s.member())).orElse(null);
-        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : notAwaitingProof(session, member);
+        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : redirectUnlessAwaitingProof(session, member);
         return elsewhere.orElseGet(() -> Response.ok(proofPage(member, null, null)).build());
     }
 
@@ -339,7 +339,7 @@ public class SignInPages {
     public Response proofSubmit(@FormParam("send") String send, @FormParam("code") String code) {
         Optional<WebSession> session = browser.current(headers, request);
         Member member = session.flatMap(s -> members.byId(s.member())).orElse(null);
-        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : notAwaitingProof(session, member);
+        Optional<Response> elsewhere = member == null ? Optional.of(redirect("/signin")) : redirectUnlessAwaitingProof(session, member);
         if (elsewhere.isPresent()) {
             return elsewhere.get();
         }

@@ -145,6 +145,8 @@ class BreachListIT {
         assertThat(before.getJsonObject("facts").getInt("passwordReset")).isZero();
         FormClient member = new FormClient(server);
         assertThat(member.signIn(a, PASSWORD).headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/required-actions"));
+        // The password alone finishes nothing on a flagged account: first the code sent to the e-mail on file.
+        assertThat(HardeningIT.prove(member, a.toLowerCase() + "@example.org")).endsWith("/required-actions/update-password");
         String chosen = "une phrase de passe toute neuve pour la mutuelle";
         member.submit("/required-actions/update-password", "/required-actions/update-password",
                 java.util.Map.of("newPassword", chosen, "confirmPassword", chosen));

@@ -106,6 +106,7 @@ class HelpdeskBrowserIT extends InChromium {
         assertThat(driver.findElements(approve)).isEmpty();
         driver.get(server.baseUrl() + "/staff/helpdesk/members/" + breached.number());
         assertThat(driver.findElement(By.id("required-actions")).getText()).contains("Configurer la seconde vérification");
+        assertThat(driver.findElement(By.id("proof-pending")).getText()).contains("Ne demandez jamais ce code");
         assertThat(driver.findElement(By.id("timeline")).getText()).contains("helpdesk.reset-totp");
         Chromium.assertNoContentSecurityPolicyViolation(driver);
     }

@@ -51,8 +51,8 @@ class HelpdeskIT {
     record Member(String number, String nir, String lastName, String email, String mobile) {
     }
 
-    /** Flags the member as a breach import does: an incident, a one-line list, the job done. */
-    static void flag(Member member) throws InterruptedException {
+    /** Flags the member as a breach import does: an incident, a one-line list, the job done; returns the incident. */
+    static String flag(Member member) throws InterruptedException {
         RempartServer server = RempartServer.get();
         String admin = server.token("security-admin");
         HttpResponse<String> incident = Api.postJson("/api/v1/incidents", admin, """
@@ -69,7 +69,7 @@ class HelpdeskIT {
             JsonObject read = Api.json(Api.get("/api/v1/breach-jobs/" + Api.json(job).getString("id"), admin));
             if (!"RUNNING".equals(read.getString("status"))) {
                 assertThat(read.getInt("flagged")).isEqualTo(1);
-                return;
+                return Api.json(incident).getString("id");
             }
             Thread.sleep(200);
         }

@@ -130,13 +130,14 @@ class OidcIT {
         String number = newMember();
         Client client = register(true);
 
-        // acr_values asking for MFA: the member has no second factor yet, so the flow makes them enrol one.
+        // acr_values asking for MFA: the member has no second factor yet, so the step-up page offers to enrol one.
         FormClient browser = new FormClient(server);
         Flow first = new Flow(client, List.of(new ACR("urn:rempart:acr:mfa")));
         assertThat(location(browser.send(HttpRequest.newBuilder(first.request.toURI()).GET()))).endsWith("/signin");
         String next = location(browser.signIn(number, PASSWORD));
         assertThat(next).contains("/oauth2/authorize/resume");
-        assertThat(location(browser.send(HttpRequest.newBuilder(absolute(next)).GET()))).endsWith("/required-actions");
+        assertThat(location(browser.send(HttpRequest.newBuilder(absolute(next)).GET()))).endsWith("/signin/step-up");
+        assertThat(location(browser.submit("/signin/step-up", "/signin/step-up", Map.of("enrol", "totp")))).endsWith("/required-actions");
         HttpResponse<String> enrol = browser.get("/required-actions/configure-totp");
         Matcher key = KEY.matcher(enrol.body());
         assertThat(key.find()).isTrue();

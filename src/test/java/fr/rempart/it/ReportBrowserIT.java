@@ -161,7 +161,7 @@ class ReportBrowserIT extends InChromium {
     }
 
     @Test
-    void aSignedInMemberWhoGaveTheirPasswordLosesEverySessionAtOnce() {
+    void aSignedInMemberWhoGaveTheirPasswordLosesEverySessionAtOnce() throws Exception {
         String number = Api.newMemberNumber();
         assertThat(Api.postJson("/api/v1/members", server.token("security-admin"),
                 Api.member(number, number.toLowerCase() + "@example.org", PASSWORD)).statusCode()).isEqualTo(201);
@@ -190,11 +190,24 @@ class ReportBrowserIT extends InChromium {
         click(By.id("send"));
         assertThat(driver.findElement(By.id("protected")).getText()).contains("fermé toutes les sessions");
 
-        // The session that filed it is gone too; signing in again asks for a new password first.
+        // The session that filed it is gone too. Signing in again with the password given away leads to a proof that
+        // whoever holds it lacks (a code sent to the e-mail on file), and only then to the new password.
         driver.get(server.baseUrl() + "/account");
         Chromium.awaitUrl(driver, "/signin");
         driver.findElement(By.id("identifier")).sendKeys(number);
         driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+        Chromium.awaitUrl(driver, "/signin/proof");
+        Chromium.assertEveryFieldIsLabelled(driver);
+        String email = number.toLowerCase() + "@example.org";
+        java.util.Set<String> before = HardeningIT.proofCodes(email);
+        click(By.id("send-code"));
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("Un code vient d'être envoyé");
+        type("code", "0000 0000");
+        click(By.id("proof-submit"));
+        assertThat(driver.findElement(By.id("code")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("code-error")).getText()).contains("Ce code n'est pas le bon");
+        type("code", HardeningIT.newProofCode(email, before));
+        click(By.id("proof-submit"));
         Chromium.awaitUrl(driver, "/required-actions/update-password");
         Chromium.assertNoContentSecurityPolicyViolation(driver);
     }
