@@ -378,11 +378,9 @@ public class SignInPages {
     @Path("signin/step-up")
     public Response stepUpPage() {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isEmpty() || !session.get().full()) {
-            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
-        }
-        if (session.get().amr().contains("otp")) {
-            return arrive(WebSession.Stage.FULL, null);
+        Optional<Response> elsewhere = redirectUnlessStepUp(session);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         return Response.ok(stepUpPage(member, null)).build();
@@ -394,11 +392,9 @@ public class SignInPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response stepUpSubmit(@FormParam("code") String code, @FormParam("enrol") String enrol) {
         Optional<WebSession> session = browser.current(headers, request);
-        if (session.isEmpty() || !session.get().full()) {
-            return redirect(session.map(s -> landing(s.stage())).orElse("/signin"));
-        }
-        if (session.get().amr().contains("otp")) {
-            return arrive(WebSession.Stage.FULL, null);
+        Optional<Response> elsewhere = redirectUnlessStepUp(session);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();
         }
         Member member = members.byId(session.get().member()).orElseThrow(NotFoundException::new);
         ClientInfo client = browser.client(request);
@@ -430,6 +426,14 @@ public class SignInPages {
         }
         csrf.renew();
         return Response.seeOther(URI.create("/required-actions")).cookie(browser.sessionCookie(token.get(), request)).build();
+    }
+
+    /** A step-up is for a full session with a password only; any other goes where it belongs (back to the application once it has a second factor). */
+    private Optional<Response> redirectUnlessStepUp(Optional<WebSession> session) {
+        if (session.isEmpty() || !session.get().full()) {
+            return Optional.of(redirect(session.map(s -> landing(s.stage())).orElse("/signin")));
+        }
+        return session.get().amr().contains("otp") ? Optional.of(arrive(WebSession.Stage.FULL, null)) : Optional.empty();
     }
 
     private String stepUpPage(Member member, String error) {

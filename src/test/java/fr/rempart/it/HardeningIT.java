@@ -87,6 +87,15 @@ class HardeningIT {
         return Api.json(read);
     }
 
+    /** Enrols an authenticator from the account page in this full session; returns its secret. */
+    private static String enrolFromAccount(FormClient browser) {
+        Matcher key = KEY.matcher(browser.get("/security/totp").body());
+        assertThat(key.find()).isTrue();
+        String secret = key.group(1).replace(" ", "");
+        assertThat(browser.post("/security/totp", Map.of("code", code(secret, 0)), browser.csrf().orElseThrow()).statusCode()).isEqualTo(200);
+        return secret;
+    }
+
     private static String code(String secret, long offsetSteps) {
         return TotpIT.oathtool(secret, Instant.now().getEpochSecond() + 30 * offsetSteps);
     }
@@ -248,10 +257,7 @@ class HardeningIT {
         // Before the breach is known, the attacker signs in with the reused password and enrols an authenticator of their own.
         FormClient attacker = new FormClient(server);
         attacker.signIn(member.number(), PASSWORD);
-        Matcher key = KEY.matcher(attacker.get("/security/totp").body());
-        assertThat(key.find()).isTrue();
-        String attackers = key.group(1).replace(" ", "");
-        assertThat(attacker.post("/security/totp", Map.of("code", code(attackers, 0)), attacker.csrf().orElseThrow()).statusCode()).isEqualTo(200);
+        String attackers = enrolFromAccount(attacker);
         assertThat(Mailbox.await(server, member.email(), "vérification en deux étapes a été ajoutée")).contains("Si ce n'est pas vous");
         HelpdeskIT.flag(member);
         // The member cannot get past the attacker's factor, and calls. The agent proves her by a code sent to her e-mail.
@@ -328,10 +334,7 @@ class HardeningIT {
         HelpdeskIT.Member enrolled = HelpdeskIT.newMember();
         FormClient owner = new FormClient(server);
         owner.signIn(enrolled.number(), PASSWORD);
-        Matcher key = KEY.matcher(owner.get("/security/totp").body());
-        assertThat(key.find()).isTrue();
-        String totp = key.group(1).replace(" ", "");
-        assertThat(owner.post("/security/totp", Map.of("code", code(totp, 0)), owner.csrf().orElseThrow()).statusCode()).isEqualTo(200);
+        String totp = enrolFromAccount(owner);
         assertThat(location(crossSite(owner, link.replace("s1", "s2")))).endsWith("/signin/step-up");
         assertThat(owner.get("/account").statusCode()).as("still a full session").isEqualTo(200);
         assertThat(owner.get("/signin/step-up").body()).contains("<label for=\"code\">").doesNotContain("name=\"enrol\"");
@@ -362,9 +365,7 @@ class HardeningIT {
         HelpdeskIT.Member member = HelpdeskIT.newMember();
         FormClient owner = new FormClient(server);
         owner.signIn(member.number(), PASSWORD);
-        Matcher key = KEY.matcher(owner.get("/security/totp").body());
-        assertThat(key.find()).isTrue();
-        owner.post("/security/totp", Map.of("code", code(key.group(1).replace(" ", ""), 0)), owner.csrf().orElseThrow());
+        enrolFromAccount(owner);
 
         FormClient attacker = new FormClient(server);
         assertThat(location(attacker.signIn(member.number(), PASSWORD))).endsWith("/signin/second-factor");
