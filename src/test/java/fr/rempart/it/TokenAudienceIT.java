@@ -358,7 +358,9 @@ class TokenAudienceIT {
     private static String meta(String page) {
         Matcher m = Pattern.compile("<meta http-equiv=\"refresh\" content=\"0;url=([^\"]+)\">").matcher(page);
         assertThat(m.find()).as("a page that moves on to the client").isTrue();
-        return m.group(1).replace("&amp;", "&");
+        // An HTML attribute: character references decoded as a browser does.
+        String value = Pattern.compile("&#x([0-9a-fA-F]+);").matcher(m.group(1)).replaceAll(r -> Character.toString(Integer.parseInt(r.group(1), 16)));
+        return value.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     private static JsonObject exchange(Client client, String code, String verifier) {
