@@ -55,15 +55,19 @@ public class HelpdeskApi {
     /**
      * Who calls: a Rempart token of a staff account is that account (as on the console); a Rempart
      * token of nobody we know (a disabled account) is refused; an application's own token (its
-     * subject is its client id) is no person.
+     * {@code subject_kind} is client; an external issuer's whose subject is its client id) is no person.
+     * The groups are those the token's scopes let it use.
      */
     public Agent agent(TrustedIssuers.Caller caller) {
-        boolean application = caller.clientId() != null && caller.clientId().equals(caller.subject());
-        if ("rempart".equals(caller.issuerName()) && !application) {
-            return staff.byId(caller.subject()).map(p -> new Agent(Actor.staff(p.username()), caller.groups(), true))
+        boolean application = caller.application();
+        if (caller.kind() == TrustedIssuers.Kind.MEMBER) {
+            throw new ProblemException(403, "helpdesk.forbidden");
+        }
+        if (caller.local() && !application) {
+            return staff.byId(caller.subject()).map(p -> new Agent(Actor.staff(p.username()), caller.roles(), true))
                     .orElseThrow(() -> new ProblemException(403, "helpdesk.forbidden"));
         }
-        return new Agent(Actor.token(caller.issuerName(), caller.subject()), caller.groups(), !application);
+        return new Agent(Actor.token(caller.issuerName(), caller.subject()), caller.roles(), !application);
     }
 
     public Response search(String q) {

@@ -87,17 +87,15 @@ public class MemberResource {
         return helpdesk.search(q);
     }
 
-    /** An account's security state: for the helpdesk, and for the member themselves (their own token). */
+    /** An account's security state: for the helpdesk, and for the member themselves (their own token, scope {@code rempart:self}). */
     @GET
     @Path("members/{memberNumber}/security")
-    @Allowed.Anyone
+    @Allowed(value = {"helpdesk-agent", "helpdesk-supervisor"}, member = true)
     public Response security(@PathParam("memberNumber") String memberNumber) {
         TrustedIssuers.Caller caller = callerOrNull();
-        if (caller == null) {
-            throw new fr.rempart.platform.web.ProblemException(401, "problem.401");
-        }
-        boolean helpdeskCaller = caller.groups().contains("helpdesk-agent") || caller.groups().contains("helpdesk-supervisor");
-        boolean self = "rempart".equals(caller.issuerName()) && caller.groups().isEmpty() && MemberNumber.valid(memberNumber)
+        boolean helpdeskCaller = caller.roles().contains("helpdesk-agent") || caller.roles().contains("helpdesk-supervisor");
+        // A member by the token's subject_kind claim and scope, never by its lack of groups: a client named like a member is no member.
+        boolean self = caller.member() && MemberNumber.valid(memberNumber)
                 && directory.byNumber(MemberNumber.parse(memberNumber)).map(m -> m.id().value().toString().equals(caller.subject())).orElse(false);
         if (!helpdeskCaller && !self) {
             throw new fr.rempart.platform.web.ProblemException(403, "problem.403");

@@ -9,9 +9,11 @@ import jakarta.inject.Inject;
 
 import java.text.ParseException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether one of our access tokens is still good: a valid JWT (see {@link Tokens}), not revoked one
@@ -53,16 +55,28 @@ public class ActiveTokens implements LocalTokens {
         return tokens.issuer();
     }
 
+    /**
+     * The API's check: one of our active access tokens that names the API in its {@code aud} (a token a relying
+     * party got for its own use does not open it) and says whom it speaks for ({@link Tokens#SUBJECT_KIND}).
+     */
     @Override
     public Optional<TrustedIssuers.Caller> verify(String token) {
-        return active(token).map(claims -> {
-            try {
-                List<String> groups = claims.getStringListClaim("groups");
-                return new TrustedIssuers.Caller("rempart", claims.getSubject(), groups == null ? java.util.Set.of() : new HashSet<>(groups),
-                        claims.getStringClaim("client_id"));
-            } catch (ParseException e) {
-                return null;
-            }
-        });
+        return tokens.verifyAccessToken(token).filter(claims -> claims.getAudience().contains(tokens.apiAudience())).filter(this::stillActive)
+                .flatMap(claims -> {
+                    try {
+                        String kind = claims.getStringClaim(Tokens.SUBJECT_KIND);
+                        if (kind == null) {
+                            return Optional.empty();
+                        }
+                        List<String> groups = claims.getStringListClaim("groups");
+                        String scope = claims.getStringClaim("scope");
+                        return Optional.of(new TrustedIssuers.Caller(TrustedIssuers.Caller.LOCAL, claims.getSubject(),
+                                TrustedIssuers.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)),
+                                groups == null ? Set.of() : new HashSet<>(groups),
+                                scope == null ? Set.of() : new HashSet<>(Arrays.asList(scope.trim().split(" +"))), claims.getStringClaim("client_id")));
+                    } catch (ParseException | IllegalArgumentException e) {
+                        return Optional.empty();
+                    }
+                });
     }
 }

@@ -110,7 +110,7 @@ public class AuthorizationEndpoint {
     private Response authorize(OAuthParameters parameters, Instant requestedAt, String pendingId) {
         AuthorizationRequest authz;
         try {
-            authz = AuthorizationRequest.validate(parameters, clients);
+            authz = AuthorizationRequest.validate(parameters, clients, settings);
         } catch (AuthorizationRequest.OAuthRedirect error) {
             error.afterSignIn = pendingId != null;
             return redirectError(error);
@@ -159,7 +159,7 @@ public class AuthorizationEndpoint {
         jdbc.transaction(c -> {
             grants.saveCode(new Grants.Code(Secrets.sha256Hex(code), authz.client().clientId(), authz.redirectUri(), authz.client().population(),
                     who.subject(), who.sid(), authz.scope(), authz.nonce(), authz.codeChallenge(), who.amr(), who.authTime(),
-                    now.plus(settings.oidcCodeLifetime()), null), now);
+                    now.plus(settings.oidcCodeLifetime()), null, authz.apiResource()), now);
             if (pendingId != null) {
                 Jdbc.execute(c, "delete from oidc_authorization_request where id = ?", pendingId);
             }

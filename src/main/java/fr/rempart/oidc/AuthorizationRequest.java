@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,13 +15,27 @@ import java.util.Set;
  * (§3.1.2.6, RFC 6749 §4.1.2.1); after that they go back to the client with its {@code state}.
  */
 public record AuthorizationRequest(OidcClient client, String redirectUri, String scope, String state, String nonce, String codeChallenge,
-                                   Set<String> prompt, Integer maxAge, List<String> acrValues, Map<String, String> parameters) {
+                                   Set<String> prompt, Integer maxAge, List<String> acrValues, Map<String, String> parameters,
+                                   boolean apiResource) {
 
     public boolean openid() {
         return Arrays.asList(scope.split(" ")).contains("openid");
     }
 
-    static AuthorizationRequest validate(OAuthParameters p, ClientRegistry clients) {
+    /**
+     * RFC 8707 §2: whether a {@code resource} names the API, by its audience or its base URL; empty when none was given.
+     * Anything else is {@code invalid_target}: the API is the only protected resource here.
+     */
+    static Optional<Boolean> apiResource(Optional<String> resource, fr.rempart.platform.config.Settings settings) {
+        if (resource.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = resource.get().endsWith("/") ? resource.get().substring(0, resource.get().length() - 1) : resource.get();
+        return Optional.of(value.equals(settings.apiAudience()) || value.equals(settings.oidcIssuer() + "/api/v1")
+                || value.equals(settings.publicUrl() + "/api/v1"));
+    }
+
+    static AuthorizationRequest validate(OAuthParameters p, ClientRegistry clients, fr.rempart.platform.config.Settings settings) {
         OidcClient client = clients.find(p.get("client_id").orElse(null))
                 .orElseThrow(() -> new ProblemException(400, "oidc.error.unknown-client"));
         String redirectUri = p.get("redirect_uri").orElseThrow(() -> new ProblemException(400, "oidc.error.redirect-uri"));
@@ -46,7 +61,12 @@ public record AuthorizationRequest(OidcClient client, String redirectUri, String
         Set<String> scopes = new LinkedHashSet<>(Arrays.asList(p.get("scope").orElse("").trim().split(" +")));
         scopes.remove("");
         if (!client.scopes().containsAll(scopes)) {
-            throw bound.error("invalid_scope", "Unknown scope.");
+            // The client's registration decides: an API scope it was not registered for is never granted.
+            throw bound.error("invalid_scope", "Unknown scope, or one this client is not registered for.");
+        }
+        Optional<Boolean> resource = apiResource(p.get("resource"), settings);
+        if (resource.filter(api -> !api).isPresent()) {
+            throw bound.error("invalid_target", "The only resource is this provider's API.");
         }
         String challenge = p.get("code_challenge").orElse(null);
         String method = p.get("code_challenge_method").orElse(challenge == null ? null : "plain");
@@ -80,7 +100,8 @@ public record AuthorizationRequest(OidcClient client, String redirectUri, String
             }
         }
         List<String> acr = p.get("acr_values").map(v -> Arrays.stream(v.trim().split(" +")).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
-        return new AuthorizationRequest(client, redirectUri, String.join(" ", scopes), state, nonce, challenge, prompt, maxAge, acr, p.asMap());
+        return new AuthorizationRequest(client, redirectUri, String.join(" ", scopes), state, nonce, challenge, prompt, maxAge, acr, p.asMap(),
+                resource.orElse(false));
     }
 
     OAuthRedirect error(String code, String description) {

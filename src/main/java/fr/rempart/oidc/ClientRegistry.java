@@ -32,7 +32,9 @@ public class ClientRegistry {
 
     public static final String ADMIN_CLIENT = "rempart-admin";
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
+    /** The OpenID scopes a client gets when its registration names none (staff consoles: never offline_access). */
     static final Set<String> SCOPES = Set.of("openid", "profile", "email", "phone", "offline_access");
+    static final String OFFLINE = "offline_access";
     /** The group of clients that may introspect any access token: the mutual's APIs that tokens are presented to. */
     static final String RESOURCE_SERVER = "resource-server";
     static final Set<String> GROUPS = Set.of("security-admin", "helpdesk-agent", "helpdesk-supervisor", RESOURCE_SERVER);
@@ -41,7 +43,19 @@ public class ClientRegistry {
     public record Registration(String clientId, List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> grantTypes,
                                Set<String> groups, boolean publicClient, OidcClient.AuthMethod authMethod, String jwks,
                                OidcClient.Population population, String idTokenAlg, String eventsDelivery, String eventsEndpoint,
-                               String eventsAuthorization) {
+                               String eventsAuthorization, Set<String> scopes) {
+
+        /** The scopes it may ask for: those registered, or the OpenID ones; the API's only when named (never by default). */
+        public Set<String> scopesOrDefault() {
+            if (scopes != null && !scopes.isEmpty()) {
+                return scopes;
+            }
+            Set<String> defaults = new java.util.TreeSet<>(SCOPES);
+            if (population == OidcClient.Population.STAFF) {
+                defaults.remove(OFFLINE);
+            }
+            return defaults;
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(ClientRegistry.class.getName());
@@ -89,7 +103,8 @@ public class ClientRegistry {
                     settings.oidcClient(id, "population").map(p -> OidcClient.Population.valueOf(p.toUpperCase(java.util.Locale.ROOT)))
                             .orElse(OidcClient.Population.MEMBER),
                     settings.oidcClient(id, "id-token-alg").orElse(null), settings.oidcClient(id, "events-delivery").orElse(null),
-                    settings.oidcClient(id, "events-endpoint").orElse(null), settings.oidcClient(id, "events-authorization").orElse(null));
+                    settings.oidcClient(id, "events-endpoint").orElse(null), settings.oidcClient(id, "events-authorization").orElse(null),
+                    new LinkedHashSet<>(settings.oidcClientList(id, "scopes")));
             List<String> problems = ClientValidation.problems(registration, settings);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("rempart.oidc.client." + id + ": " + String.join("; ", problems));
@@ -102,7 +117,7 @@ public class ClientRegistry {
 
     private void bootstrapAdmin() {
         Registration admin = new Registration(ADMIN_CLIENT, List.of(), List.of(), Set.of("client_credentials"), Set.of("security-admin", RESOURCE_SERVER),
-                false, OidcClient.AuthMethod.CLIENT_SECRET_BASIC, null, OidcClient.Population.MEMBER, null, null, null, null);
+                false, OidcClient.AuthMethod.CLIENT_SECRET_BASIC, null, OidcClient.Population.MEMBER, null, null, null, null, null);
         Optional<String> configured = settings.bootstrapAdminClientSecret();
         if (configured.isPresent()) {
             if (configured.get().length() < 32) {
@@ -165,11 +180,12 @@ public class ClientRegistry {
                             + "grant_types, scopes, groups_claim, population, id_token_alg, events_delivery, events_endpoint, events_authorization, "
                             + "source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     r.clientId(), hash, r.publicClient(), method.value(), r.jwks(), String.join("\n", r.redirectUris()),
-                    String.join("\n", r.postLogoutRedirectUris()), String.join(" ", r.grantTypes()), String.join(" ", SCOPES),
+                    String.join("\n", r.postLogoutRedirectUris()), String.join(" ", r.grantTypes()), String.join(" ", r.scopesOrDefault()),
                     String.join(" ", r.groups()), r.population().name(), r.idTokenAlg(), r.eventsDelivery(), r.eventsEndpoint(),
                     r.eventsAuthorization(), source, now, now);
             audit.record(actor, existed ? "client.updated" : "client.registered", r.clientId(), null,
-                    "source=" + source + " grants=" + String.join(",", r.grantTypes()) + " groups=" + String.join(",", r.groups()));
+                    "source=" + source + " grants=" + String.join(",", r.grantTypes()) + " groups=" + String.join(",", r.groups())
+                            + " scopes=" + String.join(",", r.scopesOrDefault()));
             return null;
         });
     }

@@ -37,7 +37,7 @@ public class ClientResource {
     /** The registration document (RFC 7591 names in camelCase, as the contract gives them). */
     public record ClientForm(String clientId, List<String> redirectUris, List<String> postLogoutRedirectUris, List<String> grantTypes,
                              List<String> groups, Boolean isPublic, String tokenEndpointAuthMethod, JsonValue jwks, String population,
-                             String idTokenSignedResponseAlg, EventsForm events) {
+                             String idTokenSignedResponseAlg, EventsForm events, List<String> scopes) {
     }
 
     public record EventsForm(String delivery, String endpoint, String authorization) {
@@ -75,7 +75,8 @@ public class ClientResource {
                 form.groups() == null ? Set.of() : new LinkedHashSet<>(form.groups()), Boolean.TRUE.equals(form.isPublic()), method,
                 form.jwks() == null || form.jwks() == JsonValue.NULL ? null : form.jwks().toString(), population,
                 form.idTokenSignedResponseAlg(), form.events() == null ? null : form.events().delivery(),
-                form.events() == null ? null : form.events().endpoint(), form.events() == null ? null : form.events().authorization());
+                form.events() == null ? null : form.events().endpoint(), form.events() == null ? null : form.events().authorization(),
+                form.scopes() == null ? null : new LinkedHashSet<>(form.scopes()));
         List<FieldError> errors = new java.util.ArrayList<>(ClientValidation.errors(registration, settings, locale));
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -88,7 +89,8 @@ public class ClientResource {
         var secret = registered.get();
         OidcClient client = clients.find(registration.clientId()).orElseThrow();
         JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("clientId", client.clientId())
-                .add("tokenEndpointAuthMethod", client.authMethod().value()).add("public", client.publicClient());
+                .add("tokenEndpointAuthMethod", client.authMethod().value()).add("public", client.publicClient())
+                .add("scopes", JsonBinder.JSON.createArrayBuilder(List.copyOf(client.scopes())));
         secret.ifPresent(s -> answer.add("clientSecret", s));
         return Response.created(URI.create("/api/v1/clients/" + client.clientId())).entity(answer.build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();

@@ -1,6 +1,7 @@
 package fr.rempart.oidc;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import fr.rempart.platform.api.ApiScopes;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.web.Messages;
@@ -44,6 +45,18 @@ final class ClientValidation {
         uris(r.postLogoutRedirectUris(), "postLogoutRedirectUris", add);
         if (r.groups() != null && !ClientRegistry.GROUPS.containsAll(r.groups())) {
             add.to("groups", "UNKNOWN_GROUP");
+        }
+        if (r.scopes() != null && !r.scopes().isEmpty()) {
+            boolean staff = r.population() == OidcClient.Population.STAFF;
+            if (r.scopes().stream().anyMatch(s -> !ClientRegistry.SCOPES.contains(s) && !ApiScopes.ALL.contains(s))) {
+                add.to("scopes", "UNKNOWN_SCOPE");
+            } else if (staff && (r.scopes().contains(ApiScopes.SELF) || r.scopes().contains(ClientRegistry.OFFLINE))) {
+                // Staff are no members, and their grants never outlive the staff session.
+                add.to("scopes", "SCOPE_NOT_FOR_STAFF");
+            } else if (!staff && (r.scopes().contains(ApiScopes.HELPDESK) || r.scopes().contains(ApiScopes.ADMIN))) {
+                // A member has no helpdesk or admin groups to use; a client acting for itself gets them from its groups.
+                add.to("scopes", "SCOPE_NOT_FOR_MEMBERS");
+            }
         }
         if (r.jwks() != null && !validJwks(r.jwks())) {
             add.to("jwks", "INVALID_JWKS");

@@ -24,13 +24,22 @@ public class Grants {
 
     /** An authorization code's context (OpenID Connect Core §3.1.2). */
     public record Code(String hash, String clientId, String redirectUri, OidcClient.Population population, String subject, String sid,
-                       String scope, String nonce, String codeChallenge, Set<String> amr, Instant authTime, Instant expiresAt, Instant usedAt) {
+                       String scope, String nonce, String codeChallenge, Set<String> amr, Instant authTime, Instant expiresAt, Instant usedAt,
+                       boolean apiResource) {
     }
 
+    /**
+     * One sign-in given to one client. {@code offline}: offline_access was asked (OpenID Connect Core §11), so the grant
+     * outlives its session; any other grant ends with the session. {@code apiResource}: the API was asked for (RFC 8707).
+     */
     public record Grant(String id, String clientId, OidcClient.Population population, String subject, String sid, String scope,
-                        Set<String> amr, Instant authTime, Instant expiresAt, Instant revokedAt) {
+                        Set<String> amr, Instant authTime, Instant expiresAt, Instant revokedAt, boolean offline, boolean apiResource) {
         public boolean active(Instant now) {
             return revokedAt == null && now.isBefore(expiresAt);
+        }
+
+        public Grant withScope(String narrowed) {
+            return new Grant(id, clientId, population, subject, sid, narrowed, amr, authTime, expiresAt, revokedAt, offline, apiResource);
         }
     }
 
@@ -42,9 +51,9 @@ public class Grants {
 
     public void saveCode(Code code, Instant now) {
         jdbc.update("insert into oidc_code (code_hash, client_id, redirect_uri, population, subject, sid, scope, nonce, code_challenge, amr, "
-                        + "auth_time, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", code.hash(), code.clientId(),
+                        + "auth_time, created_at, expires_at, api_resource) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", code.hash(), code.clientId(),
                 code.redirectUri(), code.population(), code.subject(), code.sid(), code.scope(), code.nonce(), code.codeChallenge(),
-                String.join(" ", code.amr()), code.authTime(), now, code.expiresAt());
+                String.join(" ", code.amr()), code.authTime(), now, code.expiresAt(), code.apiResource());
     }
 
     public Optional<Code> code(Connection c, String hash) throws SQLException {
@@ -55,7 +64,7 @@ public class Grants {
             return Optional.of(new Code(hash, r.getString("client_id"), r.getString("redirect_uri"),
                     OidcClient.Population.valueOf(r.getString("population")), r.getString("subject"), r.getString("sid"), r.getString("scope"),
                     r.getString("nonce"), r.getString("code_challenge"), words(r.getString("amr")), Jdbc.instant(r, "auth_time"),
-                    Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "used_at")));
+                    Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "used_at"), r.getBoolean("api_resource")));
         }
     }
 
@@ -63,12 +72,13 @@ public class Grants {
         return Jdbc.execute(c, "update oidc_code set used_at = ? where code_hash = ? and used_at is null", now, hash) == 1;
     }
 
-    public Grant createGrant(Connection c, Code code, String scope, Instant now, Instant expiresAt) throws SQLException {
+    public Grant createGrant(Connection c, Code code, String scope, boolean offline, Instant now, Instant expiresAt) throws SQLException {
         Grant grant = new Grant(Secrets.token(16), code.clientId(), code.population(), code.subject(), code.sid(), scope, code.amr(),
-                code.authTime(), expiresAt, null);
-        Jdbc.execute(c, "insert into oidc_grant (id, client_id, population, subject, sid, scope, amr, auth_time, code_hash, created_at, expires_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", grant.id(), grant.clientId(), grant.population(), grant.subject(), grant.sid(),
-                scope, String.join(" ", grant.amr()), grant.authTime(), code.hash(), now, expiresAt);
+                code.authTime(), expiresAt, null, offline, code.apiResource());
+        Jdbc.execute(c, "insert into oidc_grant (id, client_id, population, subject, sid, scope, amr, auth_time, code_hash, created_at, expires_at, "
+                        + "offline, api_resource) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", grant.id(), grant.clientId(), grant.population(),
+                grant.subject(), grant.sid(), scope, String.join(" ", grant.amr()), grant.authTime(), code.hash(), now, expiresAt, offline,
+                code.apiResource());
         return grant;
     }
 
@@ -113,11 +123,11 @@ public class Grants {
                 Instant.now(), why, codeHash);
     }
 
-    /** Revokes the grants made through these sessions. */
+    /** Revokes the grants made through these sessions (signed out, timed out), but not the offline ones: they were asked to outlive it. */
     public int revokeBySessions(Set<String> sids, String why) {
         int revoked = 0;
         for (String sid : sids) {
-            revoked += jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where sid = ? and revoked_at is null",
+            revoked += jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where sid = ? and revoked_at is null and not offline",
                     Instant.now(), why, sid);
         }
         return revoked;
@@ -164,7 +174,7 @@ public class Grants {
     private static Grant grant(java.sql.ResultSet r) throws SQLException {
         return new Grant(r.getString("id"), r.getString("client_id"), OidcClient.Population.valueOf(r.getString("population")),
                 r.getString("subject"), r.getString("sid"), r.getString("scope"), words(r.getString("amr")), Jdbc.instant(r, "auth_time"),
-                Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "revoked_at"));
+                Jdbc.instant(r, "expires_at"), Jdbc.instant(r, "revoked_at"), r.getBoolean("offline"), r.getBoolean("api_resource"));
     }
 
     private static Set<String> words(String value) {

@@ -1,5 +1,6 @@
 package fr.rempart.oidc;
 
+import fr.rempart.platform.api.ApiScopes;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.JsonBinder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import jakarta.json.JsonObject;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The provider's endpoints and capabilities, built in one place so that discovery (OpenID Connect
@@ -29,7 +31,7 @@ public class ProviderMetadata {
     static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "none");
     static final List<String> CLAIMS = List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "azp", "at_hash",
             "name", "given_name", "family_name", "locale", "email", "phone_number", "member_number", "preferred_username", "groups",
-            HardeningState.CLAIM);
+            HardeningState.CLAIM, Tokens.SUBJECT_KIND);
 
     @Inject
     Settings settings;
@@ -55,7 +57,8 @@ public class ProviderMetadata {
                 .add("introspection_endpoint", issuer + INTROSPECT)
                 .add("revocation_endpoint", issuer + REVOKE)
                 .add("end_session_endpoint", issuer + END_SESSION)
-                .add("scopes_supported", array(List.of("openid", "profile", "email", "phone", "offline_access")))
+                .add("scopes_supported", array(Stream.concat(Stream.of("openid", "profile", "email", "phone", "offline_access"),
+                        ApiScopes.ALL.stream()).toList()))
                 .add("response_types_supported", array(List.of("code")))
                 .add("response_modes_supported", array(List.of("query")))
                 .add("grant_types_supported", array(List.of("authorization_code", "refresh_token", "client_credentials")))

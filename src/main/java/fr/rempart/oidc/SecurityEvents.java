@@ -134,12 +134,13 @@ public class SecurityEvents {
         }
     }
 
+    /** Every grant of the account but those of the kept session; offline grants go too, wherever they came from: a credential changed. */
     private int revokeAllBut(String subject, String kept, String reason) {
         if (kept == null) {
             return grants.revokeBySubject(subject, reason);
         }
         return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where subject = ? and revoked_at is null "
-                + "and (sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
+                + "and (offline or sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
     }
 
     private void enqueue(String subject, String session, String type, Map<String, Object> body, Instant now, Set<String> entitled) {

@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
  * Makes and checks the provider's JWTs: access tokens (RFC 9068, {@code typ: at+jwt}), ID tokens
  * (OpenID Connect Core §2) and Security Event Tokens (RFC 8417, {@code typ: secevent+jwt}).
  * Checking takes the algorithm from our allow-list and the key from our own JWKS by {@code kid}:
- * {@code alg: none}, HMAC with the public key, an unknown key, a wrong issuer or audience, an
- * expired or not-yet-valid token are all refused.
+ * {@code alg: none}, HMAC with the public key, an unknown key, a wrong issuer, an expired or
+ * not-yet-valid token are all refused. Which audience an access token must name is the receiver's
+ * business: the API checks its own ({@link ActiveTokens#verify}); UserInfo and introspection take any of ours.
  */
 @ApplicationScoped
 public class Tokens {
@@ -42,9 +43,15 @@ public class Tokens {
     /** Access tokens whose signature and claims were already checked, until they expire: introspection and the API see the same token often. */
     private static final int VERIFIED_CACHE = 10_000;
 
-    /** What goes into an access token besides the registered claims. */
-    public record Access(String subject, String clientId, String scope, Set<String> groups, String grantId, String sid, Set<String> amr,
-                         Instant authTime, Map<String, Object> security) {
+    /** The claim that says whom an access token speaks for: {@code member}, {@code staff} or {@code client} (itself). */
+    public static final String SUBJECT_KIND = "subject_kind";
+
+    /**
+     * What goes into an access token besides the registered claims. {@code audience}: the client, and the API when
+     * it was asked for (RFC 9068 §3, RFC 8707).
+     */
+    public record Access(String subject, String clientId, fr.rempart.platform.api.TrustedIssuers.Kind kind, List<String> audience, String scope,
+                         Set<String> groups, String grantId, String sid, Set<String> amr, Instant authTime, Map<String, Object> security) {
     }
 
     private Settings settings;
@@ -68,8 +75,8 @@ public class Tokens {
         accessTokens.setJWSVerifierFactory(verifiers);
         accessTokens.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(ACCESS_TOKEN));
         accessTokens.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, ours));
-        accessTokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(settings.apiAudience()),
-                new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).build(), Set.of("sub", "exp", "iat", "jti", "client_id"), null));
+        accessTokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(null,
+                new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).build(), Set.of("sub", "aud", "exp", "iat", "jti", "client_id"), null));
         idTokens = new DefaultJWTProcessor<>();
         idTokens.setJWSVerifierFactory(verifiers);
         idTokens.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
@@ -89,9 +96,9 @@ public class Tokens {
     /** An access token and its lifetime in seconds. */
     public String accessToken(Access access, Instant now) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(settings.oidcIssuer()).subject(access.subject())
-                .audience(settings.apiAudience()).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
+                .audience(access.audience()).issueTime(Date.from(now)).notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(settings.oidcAccessTokenLifetime()))).jwtID(Secrets.token(16))
-                .claim("client_id", access.clientId());
+                .claim("client_id", access.clientId()).claim(SUBJECT_KIND, access.kind().name().toLowerCase(java.util.Locale.ROOT));
         if (access.scope() != null && !access.scope().isEmpty()) {
             claims.claim("scope", access.scope());
         }
@@ -159,7 +166,12 @@ public class Tokens {
         }
     }
 
-    /** The claims of one of our access tokens whose signature, type, issuer, audience and times hold. */
+    /** The API's audience ({@code rempart.api.audience}). */
+    public String apiAudience() {
+        return settings.apiAudience();
+    }
+
+    /** The claims of one of our access tokens whose signature, type, issuer and times hold, whatever its audience. */
     public Optional<JWTClaimsSet> verifyAccessToken(String token) {
         long generation = keys.generation();
         if (generation != verifiedGeneration) {

@@ -276,7 +276,7 @@ public class ReportResource {
     }
 
     private static boolean helpdesk(Optional<TrustedIssuers.Caller> caller) {
-        return caller.map(c -> c.groups().contains("helpdesk-agent") || c.groups().contains("helpdesk-supervisor")).orElse(false);
+        return caller.map(c -> c.roles().contains("helpdesk-agent") || c.roles().contains("helpdesk-supervisor")).orElse(false);
     }
 
     private Actor staffActor() {
@@ -297,9 +297,12 @@ public class ReportResource {
                 .add("name", r.title(locale)).add("how", r.how(locale)).add("bring", r.bring(locale));
     }
 
-    /** A member's own access token from Rempart's provider: its subject is the member's id. */
+    /**
+     * A member's own access token from Rempart's provider, with the member scope: its subject is the member's id.
+     * Told by the token's subject_kind claim, never by its lack of groups (a client could be named like a member).
+     */
     private Optional<Member> member(TrustedIssuers.Caller caller) {
-        if (!"rempart".equals(caller.issuerName()) || !caller.groups().isEmpty()) {
+        if (!caller.member()) {
             return Optional.empty();
         }
         try {

@@ -72,7 +72,13 @@ public class SessionStore {
         }
         WebSession session = found.get();
         if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.lastSeenAt().plus(idle))) {
-            jdbc.update("delete from web_session where id_hash = ?", idHash);
+            // Timed out: it ends like a sign-out, so what relying parties hold through it ends too.
+            jdbc.transaction(c -> {
+                if (Jdbc.execute(c, "delete from web_session where id_hash = ?", idHash) > 0) {
+                    events.fire(new AccountEvent.SessionsRevoked(session.member(), Set.of(session.sid()), null, false, "timeout"));
+                }
+                return null;
+            });
             return Optional.empty();
         }
         if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
@@ -118,10 +124,11 @@ public class SessionStore {
         return token;
     }
 
-    /** Whether a session with this sid is still open, locking it until the end of the caller's transaction. */
+    /** Whether a session with this sid is still open (neither timeout reached), locking it until the end of the caller's transaction. */
     public boolean openLocked(String sid) {
-        return sid != null && jdbc.one("select sid from web_session where sid = ? and expires_at > ? for update", r -> 1, sid, Instant.now())
-                .isPresent();
+        Instant now = Instant.now();
+        return sid != null && jdbc.one("select sid from web_session where sid = ? and expires_at > ? and last_seen_at > ? for update", r -> 1, sid,
+                now, now.minus(idle)).isPresent();
     }
 
     public void revoke(String token) {
@@ -147,10 +154,24 @@ public class SessionStore {
         });
     }
 
-    /** Deletes expired sessions (housekeeping; an expired session is refused anyway). */
+    /** Deletes timed-out sessions (housekeeping; one is refused anyway), and with them what relying parties hold through them. */
     public int purge() {
         Instant now = Instant.now();
-        return jdbc.update("delete from web_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
+        return jdbc.transaction(c -> {
+            Map<MemberId, Set<String>> ended = new java.util.HashMap<>();
+            java.util.List<String> hashes = new java.util.ArrayList<>();
+            jdbc.list("select id_hash, member_id, sid from web_session where expires_at < ? or last_seen_at < ? for update", r -> {
+                hashes.add(r.getString(1));
+                ended.computeIfAbsent(new MemberId(r.getObject(2, UUID.class)), k -> new HashSet<>()).add(r.getString(3));
+                return null;
+            }, now, now.minus(idle));
+            if (hashes.isEmpty()) {
+                return 0;
+            }
+            int deleted = jdbc.update("delete from web_session where id_hash = any(?)", Jdbc.array("varchar", hashes));
+            ended.forEach((member, sids) -> events.fire(new AccountEvent.SessionsRevoked(member, sids, null, false, "timeout")));
+            return deleted;
+        });
     }
 
     /** Ends every session of the member, and with them what relying parties hold through them. */

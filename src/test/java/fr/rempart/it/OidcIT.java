@@ -380,7 +380,7 @@ class OidcIT {
                         .formatted(username, username));
         assertThat(staff.statusCode()).as(staff.body()).isEqualTo(201);
         String initial = Api.json(staff).getString("initialPassword");
-        Client console = register("console-" + System.nanoTime(), ",\"population\":\"staff\"");
+        Client console = register("console-" + System.nanoTime(), ",\"population\":\"staff\",\"scopes\":[\"openid\",\"profile\",\"email\",\"rempart:helpdesk\"]");
 
         // A member's session does not sign anyone in to the console.
         FormClient member = new FormClient(server);
@@ -388,7 +388,7 @@ class OidcIT {
         assertThat(location(member.send(HttpRequest.newBuilder(new Flow(console, List.of()).request.toURI()).GET()))).endsWith("/staff/signin");
 
         FormClient browser = new FormClient(server);
-        Flow flow = new Flow(console, List.of());
+        Flow flow = new Flow(console, List.of(), CALLBACK, new Scope("openid", "profile", "email", "rempart:helpdesk"));
         assertThat(location(browser.send(HttpRequest.newBuilder(flow.request.toURI()).GET()))).endsWith("/staff/signin");
         assertThat(location(browser.submit("/staff/signin", "/staff/signin", Map.of("username", username, "password", initial))))
                 .endsWith("/staff/signin/enrol");
@@ -408,7 +408,9 @@ class OidcIT {
         assertThat(id.getClaim("account_security")).isNull();
         JWTClaimsSet access = SignedJWT.parse(tokens.getAccessToken().getValue()).getJWTClaimsSet();
         assertThat(access.getStringListClaim("groups")).containsExactly("helpdesk-agent");
-        // The agent's token opens what agents may do, not what administrators may.
+        assertThat(access.getAudience()).containsExactlyInAnyOrder(console.id, "rempart");
+        // The agent's token, with the helpdesk scope, opens what agents may do, not what administrators may.
+        assertThat(Api.get("/api/v1/members?q=" + Api.newMemberNumber(), tokens.getAccessToken().getValue()).statusCode()).isEqualTo(200);
         assertThat(Api.get("/api/v1/audit/verification", tokens.getAccessToken().getValue()).statusCode()).isEqualTo(403);
 
         // Staff sign-out ends the console's grant at once.
@@ -479,8 +481,12 @@ class OidcIT {
         }
 
         Flow(Client client, List<ACR> acr, URI redirect) {
+            this(client, acr, redirect, new Scope("openid", "profile", "email"));
+        }
+
+        Flow(Client client, List<ACR> acr, URI redirect, Scope scope) {
             this.client = client;
-            AuthenticationRequest.Builder builder = new AuthenticationRequest.Builder(new ResponseType("code"), new Scope("openid", "profile", "email"),
+            AuthenticationRequest.Builder builder = new AuthenticationRequest.Builder(new ResponseType("code"), scope,
                     new ClientID(client.id), redirect).endpointURI(op.getAuthorizationEndpointURI()).state(state).nonce(nonce)
                     .codeChallenge(verifier, CodeChallengeMethod.S256);
             if (!acr.isEmpty()) {

@@ -63,14 +63,29 @@ class OAuthInputTest {
     void aRegistrationBreakingTheRulesListsEveryField() {
         ClientRegistry.Registration bad = new ClientRegistry.Registration("a", List.of("http://evil.example/cb"), List.of(),
                 Set.of("client_credentials", "password"), Set.of("root"), true, null, null, OidcClient.Population.MEMBER, "HS256", "carrier-pigeon",
-                null, null);
+                null, null, Set.of("openid", "rempart:everything"));
         var errors = ClientValidation.errors(bad, MapConfig.settings(), Locale.ENGLISH);
         assertThat(errors).extracting(e -> e.field()).contains("clientId", "grantTypes", "redirectUris", "groups", "idTokenSignedResponseAlg",
-                "events.delivery");
+                "events.delivery", "scopes");
         ClientRegistry.Registration publicCredentials = new ClientRegistry.Registration("spa", List.of("https://spa.example/cb"), List.of(),
-                Set.of("authorization_code", "client_credentials"), Set.of(), true, null, null, OidcClient.Population.MEMBER, null, null, null, null);
+                Set.of("authorization_code", "client_credentials"), Set.of(), true, null, null, OidcClient.Population.MEMBER, null, null, null, null, null);
         assertThat(ClientValidation.errors(publicCredentials, MapConfig.settings(), Locale.ENGLISH)).extracting(e -> e.code())
                 .contains("PUBLIC_CLIENT_CREDENTIALS");
+    }
+
+    @Test
+    void aConsoleCannotRegisterForAMembersViewNorOfflineAndAMemberAppNotForTheHelpdesksScope() {
+        ClientRegistry.Registration console = new ClientRegistry.Registration("console", List.of("https://console.example/cb"), List.of(),
+                Set.of("authorization_code", "refresh_token"), Set.of(), false, null, null, OidcClient.Population.STAFF, null, null, null, null,
+                Set.of("openid", "offline_access", "rempart:helpdesk"));
+        assertThat(ClientValidation.errors(console, MapConfig.settings(), Locale.ENGLISH)).extracting(e -> e.code()).containsExactly("SCOPE_NOT_FOR_STAFF");
+        ClientRegistry.Registration app = new ClientRegistry.Registration("app", List.of("https://app.example/cb"), List.of(),
+                Set.of("authorization_code"), Set.of(), false, null, null, OidcClient.Population.MEMBER, null, null, null, null,
+                Set.of("openid", "rempart:admin"));
+        assertThat(ClientValidation.errors(app, MapConfig.settings(), Locale.ENGLISH)).extracting(e -> e.code()).containsExactly("SCOPE_NOT_FOR_MEMBERS");
+        // Unnamed, the scopes are OpenID's only: the API's are never given by default, and a console never gets offline_access.
+        assertThat(new ClientRegistry.Registration("c2", List.of(), List.of(), Set.of("authorization_code"), Set.of(), false, null, null,
+                OidcClient.Population.STAFF, null, null, null, null, null).scopesOrDefault()).containsExactly("email", "openid", "phone", "profile");
     }
 
     @Test

@@ -39,7 +39,7 @@ class SecurityEventsTest {
         ClientRegistry clients = new ClientRegistry(db.jdbc, db.settings, audit, db.database);
         for (String id : List.of("portal", "stranger")) {
             clients.register(new ClientRegistry.Registration(id, List.of("https://rp.example/cb"), List.of(), Set.of("authorization_code"), Set.of(),
-                    false, null, null, OidcClient.Population.MEMBER, null, "poll", null, null), Actor.SYSTEM);
+                    false, null, null, OidcClient.Population.MEMBER, null, "poll", null, null, null), Actor.SYSTEM);
         }
         events = new SecurityEvents();
         events.grants = grants;
@@ -54,10 +54,14 @@ class SecurityEventsTest {
     }
 
     private Grants.Grant grant(MemberId member, String sid) {
+        return grant(member, sid, false);
+    }
+
+    private Grants.Grant grant(MemberId member, String sid, boolean offline) {
         Instant now = Instant.now();
         Grants.Code code = new Grants.Code(Secrets.sha256Hex(Secrets.token(32)), "portal", "https://rp.example/cb", OidcClient.Population.MEMBER,
-                member.value().toString(), sid, "openid", null, null, Set.of("pwd"), now, now.plusSeconds(60), null);
-        return db.jdbc.transaction(c -> grants.createGrant(c, code, "openid", now, now.plusSeconds(3600)));
+                member.value().toString(), sid, "openid", null, null, Set.of("pwd"), now, now.plusSeconds(60), null, false);
+        return db.jdbc.transaction(c -> grants.createGrant(c, code, "openid", offline, now, now.plusSeconds(3600)));
     }
 
     private List<Map.Entry<String, String>> queued() {
@@ -96,6 +100,20 @@ class SecurityEventsTest {
         assertThat(grants.grant(other.id()).orElseThrow().revokedAt()).isNotNull();
         assertThat(grants.grant(kept.id()).orElseThrow().revokedAt()).isNull();
         assertThat(queued()).hasSize(2).allSatisfy(e -> assertThat(e.getKey()).isEqualTo("portal"));
+    }
+
+    @Test
+    void anOfflineGrantOutlivesItsSessionsEndButNotAPasswordChangeEvenInThatSession() {
+        MemberId member = db.insertMember();
+        Grants.Grant offline = grant(member, "sid-app", true);
+        Grants.Grant bound = grant(member, "sid-app", false);
+        // The session signs out, or times out: the grant bound to it ends, the offline one was asked to outlive it.
+        events.on(new AccountEvent.SessionsRevoked(member, Set.of("sid-app"), null, false, "timeout"));
+        assertThat(grants.grant(bound.id()).orElseThrow().revokedAt()).isNotNull();
+        assertThat(grants.grant(offline.id()).orElseThrow().revokedAt()).isNull();
+        // A password changed in that very session (it is kept) still ends the offline grant: the old password may be known.
+        events.on(new AccountEvent.SessionsRevoked(member, Set.of(), "sid-app", true, "password-changed"));
+        assertThat(grants.grant(offline.id()).orElseThrow().revokedAt()).isNotNull();
     }
 
     @Test

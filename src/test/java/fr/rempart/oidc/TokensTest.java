@@ -12,6 +12,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,15 +51,17 @@ class TokensTest {
     }
 
     private String access() {
-        return tokens.accessToken(new Tokens.Access("subject-1", "portal", "openid", Set.of("helpdesk-agent"), "grant-1", "sid-1",
-                Set.of("pwd", "otp"), Instant.now(), null), Instant.now());
+        return tokens.accessToken(new Tokens.Access("subject-1", "portal", TrustedIssuers.Kind.STAFF, List.of("portal"), "openid",
+                Set.of("helpdesk-agent"), "grant-1", "sid-1", Set.of("pwd", "otp"), Instant.now(), null), Instant.now());
     }
 
     @Test
     void anAccessTokenVerifiesWithItsClaims() throws Exception {
         JWTClaimsSet claims = tokens.verifyAccessToken(access()).orElseThrow();
         assertThat(claims.getIssuer()).isEqualTo(ISSUER);
-        assertThat(claims.getAudience()).containsExactly("rempart");
+        // Meant for the client alone: it still verifies (UserInfo, introspection); only the API asks for its own audience.
+        assertThat(claims.getAudience()).containsExactly("portal");
+        assertThat(claims.getStringClaim(Tokens.SUBJECT_KIND)).isEqualTo("staff");
         assertThat(claims.getStringListClaim("amr")).containsExactlyInAnyOrder("pwd", "otp", "mfa");
         assertThat(claims.getStringClaim("acr")).isEqualTo(Acr.MFA);
         assertThat(SignedJWT.parse(access()).getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
@@ -74,10 +77,10 @@ class TokensTest {
     }
 
     @Test
-    void wrongIssuerAudienceExpiredOrNotYetValidTokensAreRefusedEvenWellSigned() throws Exception {
+    void wrongIssuerNoAudienceExpiredOrNotYetValidTokensAreRefusedEvenWellSigned() throws Exception {
         assertThat(tokens.verifyAccessToken(resigned(b -> b))).isPresent();
         assertThat(tokens.verifyAccessToken(resigned(b -> b.issuer("https://elsewhere.test")))).isEmpty();
-        assertThat(tokens.verifyAccessToken(resigned(b -> b.audience("someone-else")))).isEmpty();
+        assertThat(tokens.verifyAccessToken(resigned(b -> b.audience((String) null)))).isEmpty();
         assertThat(tokens.verifyAccessToken(resigned(b -> b.expirationTime(Date.from(Instant.now().minusSeconds(120)))))).isEmpty();
         assertThat(tokens.verifyAccessToken(resigned(b -> b.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))))).isEmpty();
         assertThat(tokens.verifyAccessToken(resigned(b -> b.jwtID(null)))).isEmpty();

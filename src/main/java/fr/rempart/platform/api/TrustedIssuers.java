@@ -32,13 +32,44 @@ import java.util.stream.Collectors;
  * ({@code rempart.api.issuers=corp}, {@code rempart.api.issuer.corp.url}, {@code …jwks-uri}).
  * Each token is checked by nimbus-jose-jwt: the algorithm comes from our allow-list, never from the
  * token alone; signature by the issuer's JWKS; {@code iss} exact, {@code aud} ours, {@code exp} and
- * {@code nbf} with one minute of clock skew; {@code sub} present.
+ * {@code nbf} with one minute of clock skew; {@code sub} present. An external issuer's tokens are never
+ * a member's, and their groups alone decide: their scopes are the issuer's own vocabulary, not ours.
  */
 @ApplicationScoped
 public class TrustedIssuers {
 
-    /** A verified caller: who, through which issuer, with which groups. */
-    public record Caller(String issuerName, String subject, Set<String> groups, String clientId) {
+    /** Who a token speaks for, from an explicit claim ({@code subject_kind}), never from the absence of groups. */
+    public enum Kind { MEMBER, STAFF, CLIENT }
+
+    /**
+     * A verified caller: who, through which issuer, of which kind, with which groups. {@code scopes} are those of one
+     * of Rempart's own tokens, which limit what its groups may do ({@link ApiScopes}); null for an external issuer.
+     */
+    public record Caller(String issuerName, String subject, Kind kind, Set<String> groups, Set<String> scopes, String clientId) {
+
+        public static final String LOCAL = "rempart";
+
+        public boolean local() {
+            return LOCAL.equals(issuerName);
+        }
+
+        /** The groups this token may use on the API: all of an external issuer's, those its scopes cover in one of ours. */
+        public Set<String> roles() {
+            if (scopes == null) {
+                return groups;
+            }
+            return groups.stream().filter(g -> ApiScopes.of(g).map(scopes::contains).orElse(false)).collect(Collectors.toUnmodifiableSet());
+        }
+
+        /** A member's own token, with the member scope: its subject is the member's id. */
+        public boolean member() {
+            return kind == Kind.MEMBER && local() && scopes != null && scopes.contains(ApiScopes.SELF);
+        }
+
+        /** An application acting for itself (client credentials), not a person. */
+        public boolean application() {
+            return kind == Kind.CLIENT;
+        }
     }
 
     private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
@@ -89,8 +120,11 @@ public class TrustedIssuers {
             }
             JWTClaimsSet claims = processor.process(jwt, null);
             List<String> groups = claims.getStringListClaim("groups");
-            return Optional.of(new Caller(namesByIssuer.get(issuer), claims.getSubject(),
-                    groups == null ? Set.of() : new HashSet<>(groups), claims.getStringClaim("client_id")));
+            String clientId = claims.getStringClaim("client_id");
+            // Never a member; a token whose subject is its client is an application's own.
+            Kind kind = clientId != null && clientId.equals(claims.getSubject()) ? Kind.CLIENT : Kind.STAFF;
+            return Optional.of(new Caller(namesByIssuer.get(issuer), claims.getSubject(), kind,
+                    groups == null ? Set.of() : new HashSet<>(groups), null, clientId));
         } catch (Exception e) {
             return Optional.empty();
         }

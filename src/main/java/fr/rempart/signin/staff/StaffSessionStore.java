@@ -69,7 +69,13 @@ public class StaffSessionStore {
         StaffSession session = found.get();
         Instant now = Instant.now();
         if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.lastSeenAt().plus(idle))) {
-            jdbc.update("delete from staff_session where id_hash = ?", idHash);
+            // Timed out: it ends like a sign-out, so the console's grants through it end too.
+            jdbc.transaction(c -> {
+                if (Jdbc.execute(c, "delete from staff_session where id_hash = ?", idHash) > 0) {
+                    fire(new Ended(session.staff().value().toString(), Set.of(session.sid()), null, false));
+                }
+                return null;
+            });
             return Optional.empty();
         }
         if (now.isAfter(session.lastSeenAt().plus(TOUCH_EVERY))) {
@@ -144,10 +150,11 @@ public class StaffSessionStore {
         }
     }
 
-    /** Whether a session with this sid is still open, locked until the end of the caller's transaction. */
+    /** Whether a session with this sid is still open (neither timeout reached), locked until the end of the caller's transaction. */
     public boolean openLocked(String sid) {
-        return sid != null && jdbc.one("select sid from staff_session where sid = ? and expires_at > ? for update", r -> 1, sid, Instant.now())
-                .isPresent();
+        Instant now = Instant.now();
+        return sid != null && jdbc.one("select sid from staff_session where sid = ? and expires_at > ? and last_seen_at > ? for update", r -> 1, sid,
+                now, now.minus(idle)).isPresent();
     }
 
     /** The account whose session has this sid, if it is still open. */
@@ -165,9 +172,23 @@ public class StaffSessionStore {
         });
     }
 
-    /** Deletes timed-out sessions (housekeeping; a timed-out session is refused anyway). */
+    /** Deletes timed-out sessions (housekeeping; one is refused anyway), and with them the console's grants through them. */
     public int purge() {
         Instant now = Instant.now();
-        return jdbc.update("delete from staff_session where expires_at < ? or last_seen_at < ?", now, now.minus(idle));
+        return jdbc.transaction(c -> {
+            java.util.Map<String, Set<String>> ended = new java.util.HashMap<>();
+            java.util.List<String> hashes = new java.util.ArrayList<>();
+            jdbc.list("select id_hash, staff_id, sid from staff_session where expires_at < ? or last_seen_at < ? for update", r -> {
+                hashes.add(r.getString(1));
+                ended.computeIfAbsent(r.getObject(2, UUID.class).toString(), k -> new java.util.HashSet<>()).add(r.getString(3));
+                return null;
+            }, now, now.minus(idle));
+            if (hashes.isEmpty()) {
+                return 0;
+            }
+            int deleted = jdbc.update("delete from staff_session where id_hash = any(?)", Jdbc.array("varchar", hashes));
+            ended.forEach((staff, sids) -> fire(new Ended(staff, sids, null, false)));
+            return deleted;
+        });
     }
 }
