@@ -18,7 +18,6 @@ create table hardening_code (
     channel     varchar(6) not null check (channel in ('EMAIL', 'LETTER')),
     sid         varchar(32),
     code_mac    varchar(64) not null,
-    attempts    integer not null,
     created_at  timestamp with time zone not null,
     expires_at  timestamp with time zone not null,
     used_at     timestamp with time zone

@@ -110,7 +110,7 @@ public final class BreachImport {
         jobs.nirs = new NirProtector(keyRing);
         jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to(securityEvents::on));
         jobs.enrolments = new TotpEnrolments(jdbc);
-        jobs.proofs = fr.rempart.signin.HardeningProofs.standalone(jdbc);
+        jobs.proofs = fr.rempart.signin.HardeningProofs.standalone(jdbc, settings);
         jobs.audit = audit;
         jobs.compromised = DirectEvent.to(securityEvents::on);
         jobs.notices = NoticeQueue.standalone(jdbc, settings, jobs.members);

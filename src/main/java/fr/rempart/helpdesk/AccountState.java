@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * What the helpdesk sees of an account, read from each capability: the breaches that flagged it,
- * whether sign-in is locked and why, the required actions, the second factor, the open sessions,
+ * whether sign-in (or the proof of the contact on file) is locked and why, the required actions, the second factor, the open sessions,
  * the alerts the member filed, the requests waiting for a supervisor, the timeline, and whether finishing
  * the hardening still waits for the member's proof of a contact on file.
  */
@@ -65,9 +65,9 @@ public class AccountState {
         String id = member.id().value().toString();
         List<Flag> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
                 r -> new Flag(r.getString(1), Jdbc.instant(r, "flagged_at")), member.id().value());
-        List<Lock> locks = jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key = ? or scope_key = ? or scope_key like ?) "
+        List<Lock> locks = jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key in (?, ?, ?) or scope_key like ?) "
                         + "and locked_until > ? order by locked_until desc", r -> new Lock(cause(r.getString(1)), r.getInt(2), Jdbc.instant(r, "locked_until")),
-                "m:" + id, "otp:" + id, "d:" + id + ":%", Instant.now());
+                "m:" + id, "otp:" + id, "hp:" + id, "d:" + id + ":%", Instant.now());
         return new State(member, flags, locks, totp.summary(member.id()), sessions.countActive(member.id()), reports.filedBy(member.id()),
                 actions.of(member), timeline.recent(member.id(), 50), proofs.required(member.id()));
     }
@@ -84,6 +84,6 @@ public class AccountState {
     }
 
     private static String cause(String scope) {
-        return scope.startsWith("otp:") ? "second-factor" : scope.startsWith("d:") ? "device" : "password";
+        return scope.startsWith("otp:") ? "second-factor" : scope.startsWith("hp:") ? "proof" : scope.startsWith("d:") ? "device" : "password";
     }
 }

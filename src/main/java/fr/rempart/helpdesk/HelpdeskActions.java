@@ -280,8 +280,8 @@ public class HelpdeskActions {
     private void performIn(Member member, HelpdeskAction action, String reason, Agent agent, String detail) {
         String number = member.number().value();
         switch (action) {
-            case UNLOCK -> jdbc.update("delete from signin_failure where scope_key = ? or scope_key = ? or scope_key like ?",
-                    "m:" + member.id().value(), "otp:" + member.id().value(), "d:" + member.id().value() + ":%");
+            case UNLOCK -> jdbc.update("delete from signin_failure where scope_key in (?, ?, ?) or scope_key like ?",
+                    "m:" + member.id().value(), "otp:" + member.id().value(), "hp:" + member.id().value(), "d:" + member.id().value() + ":%");
             // The second factor's reset has its own audit entry, timeline entry and message (TotpService).
             case RESET_TOTP -> totp.reset(member, agent.actor(), reason);
             case REQUIRE_PASSWORD_RESET -> {

@@ -181,7 +181,6 @@ public class Verifications {
         return keys.macHex(KeyRing.Purpose.COOKIE, "helpdesk-code:" + id + ":" + code);
     }
 
-    /** "claire.durand@exemple.fr" → "c***@exemple.fr": enough for the agent to say where the code went. */
     /** A number a text message reaches: in France, 06 and 07 only (a landline would never get the code). */
     public static boolean mobile(Member member) {
         if (member.phone() == null) {

@@ -24,6 +24,20 @@ public class LetterBatchResource {
 
     @Inject
     LetterBatches batches;
+    @Inject
+    fr.rempart.audit.AuditTrail audit;
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.container.ContainerRequestContext request;
+
+    /** The latest hundred batches, incidents' and activation letters' alike. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allowed("security-admin")
+    public Response recent() {
+        jakarta.json.JsonArrayBuilder list = JsonBinder.JSON.createArrayBuilder();
+        batches.recent(100).forEach(b -> list.add(view(b)));
+        return Response.ok(list.build().toString()).build();
+    }
 
     @GET
     @jakarta.ws.rs.Path("{id}")
@@ -39,6 +53,7 @@ public class LetterBatchResource {
     @Allowed("security-admin")
     public Response pdf(@PathParam("id") String id) {
         LetterBatches.Batch batch = batch(id);
+        downloaded(batch, "pdf");
         return file(batch.pdf(), "application/pdf", batch.id() + ".pdf");
     }
 
@@ -48,13 +63,24 @@ public class LetterBatchResource {
     @Allowed("security-admin")
     public Response manifest(@PathParam("id") String id) {
         LetterBatches.Batch batch = batch(id);
+        downloaded(batch, "manifest");
         return file(batch.manifest(), "text/csv; charset=UTF-8", batch.id() + ".csv");
     }
 
     public static JsonObjectBuilder view(LetterBatches.Batch batch) {
-        return JsonBinder.JSON.createObjectBuilder().add("id", batch.id()).add("incident", batch.incident()).add("letters", batch.letters())
+        JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("id", batch.id());
+        if (batch.incident() != null) {
+            json.add("incident", batch.incident()); // activation letters belong to no incident
+        }
+        return json.add("letters", batch.letters())
                 .add("pages", batch.pages()).add("sha256", batch.sha256()).add("createdAt", batch.createdAt().toString())
                 .add("pdf", "/api/v1/letter-batches/" + batch.id() + "/pdf").add("manifest", "/api/v1/letter-batches/" + batch.id() + "/manifest");
+    }
+
+    /** Letters carry names, addresses and activation codes: who downloaded which batch is on record. */
+    private void downloaded(LetterBatches.Batch batch, String what) {
+        var caller = (fr.rempart.platform.api.TrustedIssuers.Caller) request.getProperty(fr.rempart.platform.api.ApiSecurityFilter.CALLER);
+        audit.record(fr.rempart.audit.Actor.token(caller.issuerName(), caller.subject()), "letters.downloaded", batch.id(), null, "file=" + what);
     }
 
     private LetterBatches.Batch batch(String id) {

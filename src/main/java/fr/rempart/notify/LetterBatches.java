@@ -84,9 +84,10 @@ public class LetterBatches {
         try {
             Files.createDirectories(dir);
             return jdbc.transaction(c -> {
-                // One incident per batch, the one waiting longest, so the print shop's batches belong to one campaign.
-                Optional<String> next = incident != null ? Optional.of(incident) : jdbc.one("select incident from notice where channel = 'LETTER' "
-                        + "and done_at is null order by id fetch first 1 rows only", r -> r.getString(1));
+                // One incident per batch, the one waiting longest, so the print shop's batches belong to one campaign;
+                // activation letters, which belong to none, make batches of their own.
+                Optional<String> next = incident != null ? Optional.of(incident) : jdbc.one("select coalesce(incident, ?) from notice where channel = 'LETTER' "
+                        + "and done_at is null order by id fetch first 1 rows only", r -> r.getString(1), NoticeQueue.NO_INCIDENT);
                 List<NoticeQueue.Queued> due = next.isEmpty() ? List.of() : queue.claim("LETTER", next.get(), settings.letterBatchSize(), id);
                 if (due.isEmpty()) {
                     return Optional.<Batch>empty();
@@ -100,19 +101,26 @@ public class LetterBatches {
                         continue; // deleted, or the address was removed since it was queued
                     }
                     Locale locale = queue.locale(member);
-                    // Without e-mail, the letter carries the proof that finishing the hardening asks for.
-                    String activation = member.email() == null && proofs.required(member.id()) ? proofs.letterCode(member.id()) : null;
-                    queue.breachFacts(notice.incident(), locale, cache)
-                            .ifPresent(f -> renderer.add(notices.breachLetter(member, locale, f, notice.code(), activation)));
+                    // Without e-mail, the letter carries the proof that finishing the hardening asks for (minted only for a letter printed).
+                    boolean needsCode = member.email() == null && proofs.required(member.id());
+                    if (NoticeQueue.ACTIVATION.equals(notice.purpose())) {
+                        if (needsCode) {
+                            renderer.add(notices.activationLetter(member, locale, notice.code(), proofs.letterCode(member.id())));
+                        }
+                    } else {
+                        queue.breachFacts(notice.incident(), locale, cache).ifPresent(f -> renderer.add(notices.breachLetter(member, locale, f,
+                                notice.code(), needsCode ? proofs.letterCode(member.id()) : null)));
+                    }
                 }
                 LetterRenderer.Batch printed = renderer.close();
                 Instant now = Instant.now();
+                String batchIncident = NoticeQueue.NO_INCIDENT.equals(next.get()) ? null : next.get();
                 jdbc.update("insert into letter_batch (id, incident, letters, pages, pdf_path, manifest_path, sha256, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)", id, next.get(), printed.letters(), printed.pages(), pdf.toString(), manifest.toString(),
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?)", id, batchIncident, printed.letters(), printed.pages(), pdf.toString(), manifest.toString(),
                         printed.sha256(), now);
                 audit.record(Actor.SYSTEM, "letters.printed", id, null, "letters=" + printed.letters() + " pages=" + printed.pages()
                         + " sha256=" + printed.sha256());
-                return Optional.of(new Batch(id, next.get(), printed.letters(), printed.pages(), pdf, manifest, printed.sha256(), now));
+                return Optional.of(new Batch(id, batchIncident, printed.letters(), printed.pages(), pdf, manifest, printed.sha256(), now));
             });
         } catch (IOException | RuntimeException e) {
             delete(pdf);
@@ -123,6 +131,11 @@ public class LetterBatches {
 
     public List<Batch> list(String incident) {
         return jdbc.list("select * from letter_batch where incident = ? order by created_at", LetterBatches::batch, incident);
+    }
+
+    /** The latest batches of every kind (activation letters belong to no incident), newest first. */
+    public List<Batch> recent(int limit) {
+        return jdbc.list("select * from letter_batch order by created_at desc fetch first " + limit + " rows only", LetterBatches::batch);
     }
 
     public Optional<Batch> find(String id) {

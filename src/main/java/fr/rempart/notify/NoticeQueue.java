@@ -41,6 +41,10 @@ public class NoticeQueue {
 
     private static final Logger LOG = Logger.getLogger(NoticeQueue.class.getName());
     static final String BREACH = "BREACH_NOTICE";
+    /** A letter carrying an activation code, for a member without e-mail whose hardening waits for a proof. */
+    static final String ACTIVATION = "ACTIVATION_LETTER";
+    /** The batch key of letters that belong to no incident ({@link #ACTIVATION}). */
+    static final String NO_INCIDENT = "";
     static final int RENDER_BATCH = 500;
 
     /** A flagged member and the contacts on file. */
@@ -48,7 +52,7 @@ public class NoticeQueue {
     }
 
     /** A queued notice. */
-    record Queued(long id, MemberId member, String incident, String code) {
+    record Queued(long id, MemberId member, String purpose, String incident, String code) {
     }
 
     @Inject
@@ -128,6 +132,18 @@ public class NoticeQueue {
         });
     }
 
+    /**
+     * Queues a letter that carries an activation code (minted when it is printed) to a member without
+     * e-mail whose hardening waits for a proof after a report or a helpdesk action; in the caller's
+     * transaction, with its own verification code, printed with the next batch of letters.
+     */
+    public void queueActivationLetter(MemberId member) {
+        Instant at = Instant.now();
+        String code = codes.issue("LETTER", ACTIVATION, at);
+        jdbc.update("insert into notice (member_id, purpose, incident, channel, code, created_at) values (?, ?, null, 'LETTER', ?, ?)",
+                member.value(), ACTIVATION, code, at);
+    }
+
     /** Notices of the incident rendered for their channel: e-mails handed to the outbox, letters printed in a batch. */
     public long countDone(String incident, String channel) {
         return jdbc.one("select count(*) from notice where incident = ? and channel = ? and done_at is not null", r -> r.getLong(1),
@@ -176,15 +192,17 @@ public class NoticeQueue {
     }
 
     /**
-     * Takes up to {@code limit} queued notices of the channel (and incident, unless null), in queue order, and marks them done in
+     * Takes up to {@code limit} queued notices of the channel (and incident, unless null; {@link #NO_INCIDENT}: those of none), in
+     * queue order, and marks them done in
      * the caller's transaction (with the batch they go into): a second node racing for the same rows
      * updates fewer of them and rolls back, so a notice is rendered once.
      */
     List<Queued> claim(String channel, String incident, int limit, String batch) {
-        List<Queued> due = jdbc.list("select id, member_id, incident, code from notice where channel = ? and done_at is null "
-                        + (incident == null ? "" : "and incident = ? ") + "order by id fetch first " + limit + " rows only",
-                r -> new Queued(r.getLong(1), new MemberId(r.getObject(2, UUID.class)), r.getString(3), r.getString(4)),
-                incident == null ? new Object[]{channel} : new Object[]{channel, incident});
+        String which = incident == null ? "" : NO_INCIDENT.equals(incident) ? "and incident is null " : "and incident = ? ";
+        List<Queued> due = jdbc.list("select id, member_id, purpose, incident, code from notice where channel = ? and done_at is null " + which
+                        + "order by id fetch first " + limit + " rows only",
+                r -> new Queued(r.getLong(1), new MemberId(r.getObject(2, UUID.class)), r.getString(3), r.getString(4), r.getString(5)),
+                which.contains("?") ? new Object[]{channel, incident} : new Object[]{channel});
         if (due.isEmpty()) {
             return due;
         }

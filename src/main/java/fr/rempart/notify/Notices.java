@@ -59,6 +59,11 @@ public class Notices {
         send(member, "mail.hardening-code", code, minutes, settings.publicUrl());
     }
 
+    /** A session proved the member's contact on file: if she did not just type a code herself, someone else did. */
+    public void hardeningProven(Member member) {
+        send(member, "mail.hardening-proven", now(member));
+    }
+
     /** The helpdesk did something to the account ({@code actionKey} names it): if the member did not call, they must. */
     public void helpdeskAction(Member member, String actionKey) {
         Locale locale = Locale.forLanguageTag(member.language());
@@ -111,17 +116,34 @@ public class Notices {
      * (the only way such a member finishes hardening the account without calling the helpdesk).
      */
     public LetterRenderer.Letter breachLetter(Member member, Locale locale, NoticeFacts.Breach facts, String code, String activationCode) {
-        PostalAddress a = member.address();
-        List<String> address = java.util.stream.Stream.of(a.line1(), a.line2(), a.postcode() + " " + a.city(),
-                        a.country() == null || a.country().equals("FR") ? null : new Locale("", a.country()).getDisplayCountry(Locale.FRENCH))
-                .filter(line -> line != null && !line.isBlank()).toList();
         String mutual = settings.mutualName();
-        return new LetterRenderer.Letter(member.number().value(), member.displayName(), address, mutual,
+        return new LetterRenderer.Letter(member.number().value(), member.displayName(), addressLines(member), mutual,
                 String.join("\n", settings.mutualPostalAddress()), settings.mutualCity(),
                 DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(LocalDate.now(PARIS)),
                 Messages.get(locale, "letter.breach.subject"), Messages.get(locale, "mail.breach.body", all(member, breachArguments(locale, facts, code)))
                         + (activationCode == null ? "" : "\n\n" + Messages.get(locale, "letter.activation", activationCode)),
                 Messages.get(locale, "letter.code"), code, Messages.get(locale, "letter.page"));
+    }
+
+    /**
+     * A letter of its own with the activation code, for a member without e-mail whose hardening waits for
+     * a proof after a report or a helpdesk action; with its verification code, like every letter.
+     */
+    public LetterRenderer.Letter activationLetter(Member member, Locale locale, String code, String activationCode) {
+        String mutual = settings.mutualName();
+        return new LetterRenderer.Letter(member.number().value(), member.displayName(), addressLines(member), mutual,
+                String.join("\n", settings.mutualPostalAddress()), settings.mutualCity(),
+                DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(LocalDate.now(PARIS)),
+                Messages.get(locale, "letter.activation.subject"), Messages.get(locale, "letter.activation.body", all(member))
+                        + "\n\n" + Messages.get(locale, "letter.activation", activationCode),
+                Messages.get(locale, "letter.code"), code, Messages.get(locale, "letter.page"));
+    }
+
+    private static List<String> addressLines(Member member) {
+        PostalAddress a = member.address();
+        return java.util.stream.Stream.of(a.line1(), a.line2(), a.postcode() + " " + a.city(),
+                        a.country() == null || a.country().equals("FR") ? null : new Locale("", a.country()).getDisplayCountry(Locale.FRENCH))
+                .filter(line -> line != null && !line.isBlank()).toList();
     }
 
     private static Object[] breachArguments(Locale locale, NoticeFacts.Breach facts, String code) {

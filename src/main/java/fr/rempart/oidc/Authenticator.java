@@ -40,11 +40,12 @@ public interface Authenticator {
     NewCookie[] endSession(HttpHeaders headers, HttpServletRequest request, String reason);
 
     /**
-     * Raises the session to a second factor (acr_values asking for MFA): the path to send the browser
-     * to and the cookies to set, or empty when this population cannot.
+     * Where the session is raised to a second factor (acr_values asking for MFA), or empty when this
+     * population cannot be.
      */
     Optional<StepUp> stepUp(SignedIn signedIn, HttpHeaders headers, HttpServletRequest request, String clientId);
 
-    record StepUp(String path, NewCookie... cookies) {
+    /** Where the browser raises its session; going there changes nothing by itself. */
+    record StepUp(String path) {
     }
 }

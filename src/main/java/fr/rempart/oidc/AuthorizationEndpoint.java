@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -36,8 +35,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -137,9 +134,9 @@ public class AuthorizationEndpoint {
             }
             if (reauthenticate) {
                 // The session stays until the person acts on that page: a forged link cannot sign anyone out.
-                return toPage(authenticator.reauthenticationPath(), authz, requestedAt, pendingId, List.of());
+                return toPage(authenticator.reauthenticationPath(), authz, requestedAt, pendingId);
             }
-            return toPage(authenticator.signInPath(), authz, requestedAt, pendingId, List.of());
+            return toPage(authenticator.signInPath(), authz, requestedAt, pendingId);
         }
         if (Acr.requiresMfa(authz.acrValues()) && !who.get().multiFactor()) {
             if (authz.prompt().contains("none")) {
@@ -149,7 +146,7 @@ public class AuthorizationEndpoint {
             if (stepUp.isEmpty()) {
                 throw authz.error("unmet_authentication_requirements", "A second factor cannot be used for this account.");
             }
-            return toPage(stepUp.get().path(), authz, requestedAt, pendingId, Arrays.asList(stepUp.get().cookies()));
+            return toPage(stepUp.get().path(), authz, requestedAt, pendingId);
         }
         return issueCode(authz, who.get(), now, pendingId);
     }
@@ -193,7 +190,7 @@ public class AuthorizationEndpoint {
     }
 
     /** Keeps the request and sends the browser to a page that comes back here when done. */
-    private Response toPage(String path, AuthorizationRequest authz, Instant requestedAt, String pendingId, List<NewCookie> cookies) {
+    private Response toPage(String path, AuthorizationRequest authz, Instant requestedAt, String pendingId) {
         String id = pendingId;
         if (id == null) {
             id = Secrets.token(32);
@@ -206,9 +203,7 @@ public class AuthorizationEndpoint {
             jdbc.update("insert into oidc_authorization_request (id, parameters, created_at, expires_at) values (?, ?, ?, ?)",
                     id, stored, requestedAt, requestedAt.plus(PENDING_LIFETIME));
         }
-        Response.ResponseBuilder response = Response.seeOther(URI.create(path));
-        cookies.forEach(response::cookie);
-        return response.cookie(ReturnPath.set("/oauth2/authorize/resume?id=" + id, client().secure())).build();
+        return Response.seeOther(URI.create(path)).cookie(ReturnPath.set("/oauth2/authorize/resume?id=" + id, client().secure())).build();
     }
 
     private Response redirectError(AuthorizationRequest.OAuthRedirect error) {

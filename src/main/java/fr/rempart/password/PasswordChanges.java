@@ -53,6 +53,8 @@ public class PasswordChanges {
     fr.rempart.notify.Notices notices;
     @Inject
     jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
+    @Inject
+    fr.rempart.signin.HardeningProofs proofs;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);
@@ -75,6 +77,10 @@ public class PasswordChanges {
      * session of the member ends.
      */
     public void change(Member member, String password, WebSession keep, ClientInfo client, String why) {
+        if (keep != null && proofs.required(member.id()) && !proofs.proven(keep)) {
+            // The pages send such a session to the proof first; this holds whatever calls (without a session: the e-mailed link, itself a proof).
+            throw new IllegalStateException("A password change on this account needs a proof of the contact on file");
+        }
         String hash = hasher.hash(password);
         // One transaction: the new password, its history, the sessions ended, the audit entry and the notice, or none of them.
         jdbc.transaction(c -> {

@@ -77,6 +77,10 @@ public class PasswordCheckResource {
                     "password", "NotNull", fr.rempart.platform.web.Messages.get(locale, "password.rule.REQUIRED"))));
         }
         Optional<Member> member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
+        // While the member's sign-in is locked, every member check is refused alike: an answer that differed would say which password matched.
+        if (member.isPresent() && failures.locked("m:" + member.get().id().value())) {
+            throw new ProblemException(429, "problem.429.detail");
+        }
         PasswordPolicy.Verdict verdict = member.map(m -> changes.check(m, form.password(), locale))
                 .orElseGet(() -> changes.policy().check(form.password(), PasswordContext.anonymous(), locale));
         if (member.isPresent() && verdict.violations().stream().anyMatch(v -> KNOWN_PASSWORD.contains(v.code()))) {

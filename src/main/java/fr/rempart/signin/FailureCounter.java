@@ -76,6 +76,11 @@ public class FailureCounter {
         });
     }
 
+    /** Whether the scope is locked now (read only: counts nothing). */
+    public boolean locked(String scope) {
+        return jdbc.one("select 1 from signin_failure where scope_key = ? and locked_until > ?", r -> 1, scope, Instant.now()).isPresent();
+    }
+
     /** Current failures of the scope (for the audit trail). */
     public int failures(String scope) {
         return jdbc.one("select failures from signin_failure where scope_key = ?", r -> r.getInt(1), scope).orElse(0);

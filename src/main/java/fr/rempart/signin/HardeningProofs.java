@@ -30,10 +30,12 @@ import java.util.Locale;
  * removed, the forced password change and the second-factor enrolment are completed only in a
  * session that proved control of a contact on file — a code sent to the e-mail address on file
  * (bound to the session that asked for it, 15 minutes), or the activation code printed in the
- * breach letter (for members without e-mail, 90 days). Codes are single use, kept as keyed MACs,
- * shown to nobody but their addressee (never to staff), and tried under the member's own attempt
- * counter ({@code hp:}), as sign-in failures are. A proof ends the member's other sessions: one
- * that signed in with the same password in parallel cannot ride on it.
+ * breach letter, or in a letter of its own, for members without e-mail, 90 days). Codes are single
+ * use, kept as keyed MACs, sent only to their addressee (no staff page or API shows one; the letter's
+ * code is in the print shop's PDF, which only security administrators download, audited), and tried
+ * under the member's own attempt counter ({@code hp:}), as sign-in failures are. A proof ends the
+ * member's other sessions (one that signed in with the same password in parallel cannot ride on it)
+ * and is told to the member by e-mail.
  */
 @ApplicationScoped
 public class HardeningProofs {
@@ -46,8 +48,13 @@ public class HardeningProofs {
     static final Duration LETTER_CODE_LIFETIME = Duration.ofDays(90);
     /** How long a proven session may finish the hardening. */
     static final Duration PROOF_LIFETIME = Duration.ofHours(1);
-    /** E-mail codes a member may be sent in an hour: enough for a lost message, too few to flood a mailbox. */
-    static final int EMAIL_CODES_PER_HOUR = 5;
+    /**
+     * E-mail codes one session may ask for in an hour (enough for a lost message), and the whole
+     * member (several attempts, too few to flood a mailbox): a password holder who spends the member's
+     * allowance only delays her, and the forgotten-password link, which the page offers, ends it.
+     */
+    static final int EMAIL_CODES_PER_SESSION_HOUR = 3;
+    static final int EMAIL_CODES_PER_MEMBER_HOUR = 10;
     private static final char[] LETTER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,11 +74,15 @@ public class HardeningProofs {
     AuditTrail audit;
     @Inject
     SecurityTimeline timeline;
+    @Inject
+    fr.rempart.notify.NoticeQueue letters;
 
-    /** For an operator command running without the server (the breach-list import): it only requires proofs. */
-    public static HardeningProofs standalone(Jdbc jdbc) {
+    /** For an operator command running without the server (the breach-list import): it requires proofs, and queues the letters that go with them. */
+    public static HardeningProofs standalone(Jdbc jdbc, fr.rempart.platform.config.Settings settings) {
         HardeningProofs proofs = new HardeningProofs();
         proofs.jdbc = jdbc;
+        proofs.members = new MemberRepository(jdbc);
+        proofs.letters = fr.rempart.notify.NoticeQueue.standalone(jdbc, settings, proofs.members);
         return proofs;
     }
 
@@ -80,19 +91,26 @@ public class HardeningProofs {
         return jdbc.one("select 1 from hardening_proof_required where member_id = ?", r -> 1, member.value()).isPresent();
     }
 
-    /** Requires the proof of one member (a report, the helpdesk); in the caller's transaction. */
+    /**
+     * Requires the proof of one member (a report, the helpdesk); in the caller's transaction. A member
+     * without e-mail is sent a letter with an activation code, the only proof such a member can give.
+     */
     public void require(MemberId member, String reason) {
-        requireAll(List.of(member), reason);
+        if (!requireAll(List.of(member), reason).isEmpty()) {
+            members.byId(member).filter(m -> m.email() == null && m.address() != null).ifPresent(m -> letters.queueActivationLetter(m.id()));
+        }
     }
 
-    /** Requires the proof of these members: one statement for an incident's batch, nobody twice. */
-    public void requireAll(Collection<MemberId> ids, String reason) {
+    /** Requires the proof of these members: one statement for an incident's batch, nobody twice (concurrent callers included). Returns those newly required. */
+    public List<MemberId> requireAll(Collection<MemberId> ids, String reason) {
         if (ids.isEmpty()) {
-            return;
+            return List.of();
         }
+        java.util.Set<MemberId> already = new java.util.HashSet<>(jdbc.list("select member_id from hardening_proof_required where member_id = any(?)",
+                r -> new MemberId(r.getObject(1, java.util.UUID.class)), MemberRepository.uuids(ids)));
         jdbc.update("insert into hardening_proof_required (member_id, reason, since) select t.m, ?, ? from unnest(?) as t(m) "
-                + "where not exists (select 1 from hardening_proof_required r where r.member_id = t.m)", shorten(reason), Instant.now(),
-                MemberRepository.uuids(ids));
+                + "on conflict do nothing", shorten(reason), Instant.now(), MemberRepository.uuids(ids));
+        return ids.stream().distinct().filter(id -> !already.contains(id)).toList();
     }
 
     /** Whether this session gave the proof (and it is still fresh). */
@@ -108,20 +126,23 @@ public class HardeningProofs {
         }
         Instant now = Instant.now();
         String code = String.format("%08d", RANDOM.nextInt(100_000_000));
+        String number = member.number().value();
         return jdbc.transaction(c -> {
             // Counted under the member's row lock: two pages asking at once cannot both pass the limit.
             members.lock(c, member.id());
-            int recent = jdbc.one("select count(*) from hardening_code where member_id = ? and channel = 'EMAIL' and created_at > ?",
-                    r -> r.getInt(1), member.id().value(), now.minus(Duration.ofHours(1))).orElse(0);
-            if (recent >= EMAIL_CODES_PER_HOUR) {
+            record Recent(int session, int member) {
+            }
+            Recent recent = jdbc.one("select count(case when sid = ? then 1 end), count(*) from hardening_code where member_id = ? "
+                    + "and channel = 'EMAIL' and created_at > ?", r -> new Recent(r.getInt(1), r.getInt(2)), session.sid(), member.id().value(),
+                    now.minus(Duration.ofHours(1))).orElseThrow();
+            if (recent.session() >= EMAIL_CODES_PER_SESSION_HOUR || recent.member() >= EMAIL_CODES_PER_MEMBER_HOUR) {
+                audit.record(Actor.member(number), "hardening.code-refused", number, "too many codes asked for in an hour", "ip=" + client.address());
                 return Sent.LIMITED;
             }
-            String id = Secrets.token(16);
-            Jdbc.execute(c, "insert into hardening_code (id, member_id, channel, sid, code_mac, attempts, created_at, expires_at) "
-                    + "values (?, ?, 'EMAIL', ?, ?, 0, ?, ?)", id, member.id().value(), session.sid(), mac(member.id(), code), now,
+            Jdbc.execute(c, "insert into hardening_code (id, member_id, channel, sid, code_mac, created_at, expires_at) "
+                    + "values (?, ?, 'EMAIL', ?, ?, ?, ?)", Secrets.token(16), member.id().value(), session.sid(), mac(member.id(), code), now,
                     now.plus(EMAIL_CODE_LIFETIME));
             notices.hardeningCode(member, code.substring(0, 4) + " " + code.substring(4), EMAIL_CODE_LIFETIME.toMinutes());
-            String number = member.number().value();
             audit.record(Actor.member(number), "hardening.code-sent", number, null, "channel=EMAIL to=" + member.email().masked()
                     + " ip=" + client.address());
             timeline.record(member.id(), "hardening.code-sent", client.address(), null);
@@ -130,8 +151,9 @@ public class HardeningProofs {
     }
 
     /**
-     * A new activation code for the member's breach letter, printed once and never kept in clear; the
-     * member's earlier letter codes stop working. Returned as {@code XXXX-XXXX-XXXX}.
+     * A new activation code for a letter to the member, printed once and never kept in clear. Earlier
+     * letters' codes stay good until they expire or one of them is used: a reprint (a resent notice, a
+     * second incident) does not void the letter the member already holds. Returned as {@code XXXX-XXXX-XXXX}.
      */
     public String letterCode(MemberId member) {
         char[] raw = new char[12];
@@ -140,12 +162,8 @@ public class HardeningProofs {
         }
         String code = new String(raw);
         Instant now = Instant.now();
-        jdbc.transaction(c -> {
-            Jdbc.execute(c, "delete from hardening_code where member_id = ? and channel = 'LETTER'", member.value());
-            Jdbc.execute(c, "insert into hardening_code (id, member_id, channel, code_mac, attempts, created_at, expires_at) "
-                    + "values (?, ?, 'LETTER', ?, 0, ?, ?)", Secrets.token(16), member.value(), mac(member, code), now, now.plus(LETTER_CODE_LIFETIME));
-            return null;
-        });
+        jdbc.update("insert into hardening_code (id, member_id, channel, code_mac, created_at, expires_at) values (?, ?, 'LETTER', ?, ?, ?)",
+                Secrets.token(16), member.value(), mac(member, code), now, now.plus(LETTER_CODE_LIFETIME));
         return code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8);
     }
 
@@ -163,6 +181,7 @@ public class HardeningProofs {
         String scope = "hp:" + member.id().value();
         String number = member.number().value();
         if (!failures.tryAttempt(scope)) {
+            audit.record(Actor.member(number), "hardening.refused-locked", number, null, "channel=" + channel + " ip=" + client.address());
             timeline.record(member.id(), "hardening.refused-locked", client.address(), null);
             return Check.LOCKED;
         }
@@ -192,12 +211,17 @@ public class HardeningProofs {
             if (Jdbc.execute(c, "update hardening_code set used_at = ? where id = ? and used_at is null", now, used) != 1) {
                 return false; // the same code typed twice at once: one of them proves
             }
+            // One proof spends the member's other letter codes too: a copy of an older letter proves nothing more.
+            Jdbc.execute(c, "update hardening_code set used_at = ? where member_id = ? and channel = 'LETTER' and used_at is null", now,
+                    member.id().value());
             Jdbc.execute(c, "delete from hardening_session_proof where sid = ?", session.sid());
             Jdbc.execute(c, "insert into hardening_session_proof (sid, member_id, channel, proven_at, expires_at) values (?, ?, ?, ?, ?)",
                     session.sid(), member.id().value(), channel, now, now.plus(PROOF_LIFETIME));
             sessions.revokeOthers(member.id(), session, "hardening-proof");
             audit.record(Actor.member(number), "hardening.proven", number, null, "channel=" + channel + " ip=" + client.address());
             timeline.record(member.id(), "hardening.proven", client.address(), channel);
+            // A code the member was talked into reading out proves someone else: she hears of it at once.
+            notices.hardeningProven(member);
             return true;
         });
         if (!proven) {
@@ -212,6 +236,7 @@ public class HardeningProofs {
      * forgotten-password link): the account no longer needs one, and relying parties stop seeing it at risk.
      */
     public void complete(Member member, String how) {
+        jdbc.update("delete from hardening_session_proof where member_id = ?", member.id().value());
         if (jdbc.update("delete from hardening_proof_required where member_id = ?", member.id().value()) > 0) {
             String number = member.number().value();
             audit.record(Actor.member(number), "hardening.completed", number, null, "proof=" + how);
@@ -224,11 +249,11 @@ public class HardeningProofs {
         return jdbc.one("select channel from hardening_session_proof where sid = ?", r -> r.getString(1), session.sid()).orElse("none");
     }
 
-    /** Housekeeping: spent and expired codes and proofs. */
+    /** Housekeeping: spent and expired codes and proofs; e-mail codes stay an hour, as the hourly limits count them. */
     public int purge() {
         Instant now = Instant.now();
-        return jdbc.update("delete from hardening_code where expires_at < ? or used_at is not null", now)
-                + jdbc.update("delete from hardening_session_proof where expires_at < ?", now);
+        return jdbc.update("delete from hardening_code where (expires_at < ? or used_at is not null) and created_at < ?", now,
+                now.minus(Duration.ofHours(1))) + jdbc.update("delete from hardening_session_proof where expires_at < ?", now);
     }
 
     private String mac(MemberId member, String normalisedCode) {

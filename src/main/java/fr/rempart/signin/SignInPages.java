@@ -293,6 +293,8 @@ public class SignInPages {
         RequiredActionStep.Context context = stepContext(member, session.get());
         RequiredActionStep.Submission submission = step.submit(context, form);
         if (submission.page() != null) {
+            // The last action may be done already (the enrolment completes its own): a member who closes the recovery codes page is not left at risk.
+            members.byId(member.id()).filter(m -> m.requiredActions().isEmpty()).ifPresent(m -> completeHardening(session.get(), m));
             Response.ResponseBuilder page = Response.ok(submission.page());
             if (submission.secondFactorUsed() && !session.get().amr().contains("otp")) {
                 // Enrolment confirmed with a code from the new authenticator: a second factor used in this session.
@@ -308,6 +310,13 @@ public class SignInPages {
         }
         Member updated = memberService.completeRequiredAction(member.id(), step.action(), Actor.member(member.number().value()));
         return next(session.get(), updated);
+    }
+
+    /** No action left, in the session that gave the proof: the hardening was finished with it, and the account is no longer at risk. */
+    private void completeHardening(WebSession session, Member member) {
+        if (proofs.required(member.id()) && proofs.proven(session)) {
+            proofs.complete(member, proofs.channel(session));
+        }
     }
 
     /** The account's hardening needs a proof the leak does not give, and this session has not given it. */
@@ -459,9 +468,8 @@ public class SignInPages {
         if (pending.isPresent() && awaitsProof(session, member)) {
             return redirect(PROOF);
         }
-        if (pending.isEmpty() && proofs.required(member.id()) && proofs.proven(session)) {
-            // The hardening was finished in the session that gave the proof: the account is no longer at risk.
-            proofs.complete(member, proofs.channel(session));
+        if (pending.isEmpty()) {
+            completeHardening(session, member);
         }
         if (pending.isPresent()) {
             RequiredActionStep step = steps.stream().filter(s -> s.action() == pending.get()).findFirst()

@@ -91,12 +91,19 @@ public class TotpService implements SecondFactor {
             return enrolment(member, open(member.id(), pending.get()));
         }
         String secret = newSecret();
-        jdbc.transaction(c -> {
-            Jdbc.execute(c, "delete from totp_pending where sid = ? or expires_at < ?", session.sid(), now);
-            Jdbc.execute(c, "insert into totp_pending (sid, member_id, secret, created_at, expires_at) values (?, ?, ?, ?, ?)",
-                    session.sid(), member.id().value(), seal(member.id(), secret), now, now.plus(PENDING_LIFETIME));
-            return null;
-        });
+        try {
+            jdbc.transaction(c -> {
+                Jdbc.execute(c, "delete from totp_pending where sid = ? or expires_at < ?", session.sid(), now);
+                Jdbc.execute(c, "insert into totp_pending (sid, member_id, secret, created_at, expires_at) values (?, ?, ?, ?, ?)",
+                        session.sid(), member.id().value(), seal(member.id(), secret), now, now.plus(PENDING_LIFETIME));
+                return null;
+            });
+        } catch (Jdbc.DataAccessException e) {
+            if (!Jdbc.isUniqueViolation(e)) {
+                throw e;
+            }
+            return enrolment(member, session); // the same page loaded twice at once: the other request's secret is the session's
+        }
         return enrolment(member, secret);
     }
 
@@ -107,6 +114,9 @@ public class TotpService implements SecondFactor {
      * Empty for a wrong code, an expired or foreign enrolment, or a factor another session enrolled first.
      */
     public Optional<List<String>> confirm(Member member, WebSession session, String code, ClientInfo client) {
+        if (proofs.required(member.id()) && !proofs.proven(session)) {
+            return Optional.empty(); // the pages send such a session to the proof first; this holds whatever calls
+        }
         Optional<String> pending = jdbc.one("select secret from totp_pending where sid = ? and member_id = ? and expires_at > ?",
                 r -> open(member.id(), r.getBytes(1)), session.sid(), member.id().value(), Instant.now());
         if (pending.isEmpty()) {

@@ -37,7 +37,7 @@ class HardeningStateTest {
         state = new HardeningState();
         state.jdbc = db.jdbc;
         state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
-        state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc);
+        state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
                 (proxy, method, args) -> method.getName().equals("enrolled") ? enrolled : null);
         state.secondFactor = (Instance<SecondFactor>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Instance.class},

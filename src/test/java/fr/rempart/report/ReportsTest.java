@@ -44,7 +44,7 @@ class ReportsTest {
             }
         };
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events),
-                fr.rempart.signin.HardeningProofs.standalone(db.jdbc), members,
+                fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
                 new ReportEvidence(db.jdbc, audit, db.settings), db.settings);
     }

@@ -60,7 +60,7 @@ class TotpServiceTest {
         totp.events = events;
         totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
         totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
-        totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc);
+        totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
     }
 
     /** A full browser session of the member, as the sign-in pages open one. */
