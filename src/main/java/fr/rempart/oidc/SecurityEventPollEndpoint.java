@@ -48,13 +48,21 @@ public class SecurityEventPollEndpoint {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Csrf.Exempt
-    public Response poll(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonObject request) {
+    public Response poll(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonValue body) {
         Optional<JWTClaimsSet> token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? active.active(authorization.substring(7).strip()) : Optional.empty();
         Optional<OidcClient> receiver = token.filter(t -> t.getClaim("gid") == null).map(JWTClaimsSet::getSubject).flatMap(clients::find)
                 .filter(c -> "poll".equals(c.eventsDelivery()));
         if (receiver.isEmpty()) {
-            return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rempart\", error=\"invalid_token\"").build();
+            // RFC 8936 §2.4.4's error object, not an empty body (which the server would replace with its own page).
+            return Response.fromResponse(OAuthErrorMapper.json(401, JsonBinder.JSON.createObjectBuilder().add("err", "authentication_failed")
+                    .add("description", "A valid access token of a polling receiver is required.").build()).build())
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rempart\", error=\"invalid_token\"").build();
+        }
+        if (!(body instanceof JsonObject request)) {
+            // RFC 8936 §2.4: the request is a JSON object; anything else is the client's error.
+            return OAuthErrorMapper.json(400, JsonBinder.JSON.createObjectBuilder().add("err", "invalid_request")
+                    .add("description", "The poll request must be a JSON object.").build()).build();
         }
         String clientId = receiver.get().clientId();
         Instant now = Instant.now();
@@ -79,8 +87,10 @@ public class SecurityEventPollEndpoint {
             }
             return null;
         });
-        int max = request.containsKey("maxEvents") && request.get("maxEvents").getValueType() == JsonValue.ValueType.NUMBER
-                ? Math.max(0, Math.min(MAX_EVENTS, request.getInt("maxEvents"))) : MAX_EVENTS;
+        // Compared as a decimal: a number such as 1e999999999 is neither converted nor allowed to cost anything.
+        java.math.BigDecimal asked = request.containsKey("maxEvents") && request.get("maxEvents").getValueType() == JsonValue.ValueType.NUMBER
+                ? request.getJsonNumber("maxEvents").bigDecimalValue() : java.math.BigDecimal.valueOf(MAX_EVENTS);
+        int max = asked.compareTo(java.math.BigDecimal.valueOf(MAX_EVENTS)) >= 0 ? MAX_EVENTS : asked.signum() <= 0 ? 0 : asked.intValue();
         List<Map.Entry<String, String>> pending = jdbc.list("select jti, claims from oidc_security_event where client_id = ? and delivery = 'poll' "
                         + "and delivered_at is null order by id fetch first " + (max + 1) + " rows only",
                 r -> Map.entry(r.getString(1), r.getString(2)), clientId);

@@ -457,7 +457,7 @@ public class SignInPages {
     @GET
     @Path("lang/{lang: fr|en}")
     public Response language(@PathParam("lang") String lang, @QueryParam("return") String back) {
-        String target = back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/";
+        String target = ReturnPath.local(back) ? back : "/"; // a local path only: never another site, never a mangled address
         return Response.seeOther(URI.create(target)).cookie(new NewCookie.Builder(Locales.COOKIE).value(lang).path("/")
                 .maxAge(365 * 24 * 3600).sameSite(NewCookie.SameSite.LAX).secure(browser.client(request).secure()).build()).build();
     }

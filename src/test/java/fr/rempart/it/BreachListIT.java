@@ -230,9 +230,11 @@ class BreachListIT {
     }
 
     /** A new security administrator, through the staff API and the first sign-in (enrolment, own password). */
-    private FormClient securityAdministrator() {
+    /** A security administrator of staff, created and signed in (second factor enrolled, own password) in a browser of its own. */
+    static FormClient securityAdministrator() {
+        RempartServer server = RempartServer.get();
         String username = "campaign.admin" + System.nanoTime() % 1_000_000;
-        HttpResponse<String> created = Api.postJson("/api/v1/staff", admin(), ("{\"username\":\"%s\",\"displayName\":\"Nadia Roux\","
+        HttpResponse<String> created = Api.postJson("/api/v1/staff", server.token("security-admin"), ("{\"username\":\"%s\",\"displayName\":\"Nadia Roux\","
                 + "\"email\":\"%s@mutuelle.example\",\"groups\":[\"security-admin\"]}").formatted(username, username));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         FormClient browser = new FormClient(server);

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Small bodies for small requests: a JSON or form body is read whole up to 64 KiB (413 beyond) and
- * must be valid UTF-8 (400 otherwise), before any parsing. Methods marked {@link Streamed} (file
+ * must be valid UTF-8 (400 otherwise), and JSON may nest 32 levels at most (400), before any parsing. Methods marked {@link Streamed} (file
  * imports) read their stream themselves, unbounded; methods marked {@link Upload} (evidence files)
  * take up to {@code rempart.report.max-file-bytes} five times over: 413 from the declared length
  * before anything is read, or as soon as a body without one goes past it.
@@ -76,7 +76,37 @@ public class BodyLimits implements ContainerRequestFilter {
                 throw new ProblemException(400, "problem.invalid-utf8");
             }
         }
+        if (type == null || type.getSubtype().endsWith("json")) {
+            checkDepth(body);
+        }
         request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    /** How deep JSON may nest: our documents need four levels; a parser recursing 30,000 deep would exhaust its stack. */
+    static final int MAX_JSON_DEPTH = 32;
+
+    /** Refuses JSON nested deeper than {@link #MAX_JSON_DEPTH}, by one pass over the bytes (strings skipped), before any parser sees it. */
+    static void checkDepth(byte[] json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > MAX_JSON_DEPTH) {
+                    throw new ProblemException(400, "problem.json-too-deep", MAX_JSON_DEPTH);
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
     }
 
     private static byte[] readAtMost(InputStream in, int max) throws IOException {

@@ -76,8 +76,12 @@ public class StaffSessions {
     public StaffPrincipal require(HttpHeaders headers, HttpServletRequest request, String back, String forbiddenKey, String... groups) {
         Optional<StaffPrincipal> who = current(headers, request);
         if (who.isEmpty()) {
-            throw new jakarta.ws.rs.RedirectionException(jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH))
-                    .cookie(fr.rempart.platform.web.ReturnPath.set(back, client(request).secure())).build());
+            // A path that is no local path (a mangled address) is not kept: the sign-in leads to the staff home instead.
+            jakarta.ws.rs.core.Response.ResponseBuilder toSignIn = jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH));
+            if (fr.rempart.platform.web.ReturnPath.local(back)) {
+                toSignIn.cookie(fr.rempart.platform.web.ReturnPath.set(back, client(request).secure()));
+            }
+            throw new jakarta.ws.rs.RedirectionException(toSignIn.build());
         }
         if (java.util.Arrays.stream(groups).noneMatch(who.get().groups()::contains)) {
             throw new fr.rempart.platform.web.ProblemException(403, forbiddenKey);
