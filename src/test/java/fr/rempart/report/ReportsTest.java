@@ -46,7 +46,7 @@ class ReportsTest {
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events),
                 fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
-                new ReportEvidence(db.jdbc, audit, db.settings), db.settings);
+                new ReportEvidence(db.jdbc, audit, db.settings), db.settings, db.keys);
     }
 
     @AfterEach
@@ -109,7 +109,8 @@ class ReportsTest {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
         Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH,
-                List.of(new ReportEvidence.Incoming("capture.png", new java.io.ByteArrayInputStream(png.toByteArray()))));
+                List.of(new ReportEvidence.Incoming("capture.png", new java.io.ByteArrayInputStream(png.toByteArray()))),
+                new ReportEvidence.Uploader("test", Optional.empty()));
         java.nio.file.Path files = db.settings.reportFilesDir();
         assertThat(count("report_attachment")).isEqualTo(1);
         try (var stored = java.nio.file.Files.list(files)) {

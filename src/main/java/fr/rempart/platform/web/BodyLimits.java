@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 public class BodyLimits implements ContainerRequestFilter {
 
     public static final int MAX_BYTES = 64 * 1024;
+    /** JSON nested deeper than this is refused before it is parsed: no form of ours goes past a few levels. */
+    public static final int MAX_JSON_DEPTH = 32;
 
     /** The method reads a large body as a stream (CSV imports). */
     @Retention(RetentionPolicy.RUNTIME)
@@ -76,7 +78,55 @@ public class BodyLimits implements ContainerRequestFilter {
                 throw new ProblemException(400, "problem.invalid-utf8");
             }
         }
+        if (type == null || type.getSubtype().endsWith("json")) {
+            checkJsonDepth(body);
+        }
         request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    /**
+     * A text part of a multipart body (the API's {@code report} JSON, a page's fields): read up to 64 KiB (413 beyond)
+     * and checked as UTF-8 (400) before anything parses it; the filter bounds only the whole of an upload.
+     */
+    public static byte[] smallPartBytes(jakarta.ws.rs.core.EntityPart part) throws IOException {
+        try (InputStream in = part.getContent()) {
+            byte[] bytes = readAtMost(in, MAX_BYTES);
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                throw new ProblemException(400, "problem.invalid-utf8");
+            }
+            return bytes;
+        }
+    }
+
+    public static String smallPart(jakarta.ws.rs.core.EntityPart part) throws IOException {
+        return new String(smallPartBytes(part), StandardCharsets.UTF_8);
+    }
+
+    /** Refuses (400) JSON nested deeper than {@link #MAX_JSON_DEPTH}, from its bytes, before a parser recurses into it. */
+    public static void checkJsonDepth(byte[] json) {
+        int depth = 0;
+        boolean string = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (string) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    string = false;
+                }
+            } else if (b == '"') {
+                string = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > MAX_JSON_DEPTH) {
+                    throw new ProblemException(400, "problem.json-too-deep", MAX_JSON_DEPTH);
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
     }
 
     private static byte[] readAtMost(InputStream in, int max) throws IOException {
