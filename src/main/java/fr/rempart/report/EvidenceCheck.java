@@ -276,6 +276,10 @@ public final class EvidenceCheck {
      */
     static void checkPdfStreams(byte[] pdf, long maxMemory) throws Refused {
         String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (PDF_NAME_ESCAPE.matcher(text).replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16))).contains("/Encrypt")) {
+            // Its streams are ciphertext, and it would be refused anyway: never handed to PDFBox to decrypt and inflate.
+            throw new Refused(Refusal.PDF_ENCRYPTED);
+        }
         java.util.regex.Matcher stream = PDF_STREAM.matcher(text);
         long total = 0;
         int from = 0;
@@ -308,10 +312,20 @@ public final class EvidenceCheck {
                     }
                 }
             } catch (java.util.zip.DataFormatException e) {
-                throw new Refused(Refusal.PDF_UNREADABLE);
+                continue; // not inflatable: PDFBox will find it unreadable, without inflating anything
             } finally {
                 inflater.end();
             }
+        }
+    }
+
+    /** For tests: the refusal the stream check gives, or null. */
+    static Refusal checkPdfStreamsRefusal(Path file, long maxMemory) throws IOException {
+        try {
+            checkPdfStreams(Files.readAllBytes(file), maxMemory);
+            return null;
+        } catch (Refused refused) {
+            return refused.refusal();
         }
     }
 

@@ -135,7 +135,7 @@ class ReportEvidenceTest {
 
     @Test
     void aFullStoreOrADiskBelowItsFloorRefusesUploadsWithAClearMessage() throws Exception {
-        try (TestDatabase full = new TestDatabase("rempart.report.upload.total-bytes", "1000");
+        try (TestDatabase full = new TestDatabase("rempart.report.upload.total-bytes", "10");
              TestDatabase floor = new TestDatabase("rempart.report.upload.min-free-bytes", String.valueOf(Long.MAX_VALUE / 4))) {
             for (TestDatabase d : List.of(full, floor)) {
                 ReportEvidence refused = new ReportEvidence(d.jdbc, new AuditTrail(d.keys, d.jdbc), d.settings);
