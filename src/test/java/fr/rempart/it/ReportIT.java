@@ -39,7 +39,7 @@ class ReportIT {
         String codeMail = Mailbox.await(server, contact, "code");
         assertThat(codeMail).doesNotContain(reference).doesNotContain("Martin");
         HttpResponse<String> confirmed = Api.postJson("/api/v1/reports/" + reference + "/contact-confirmation", null,
-                "{\"code\":\"" + codeMail.replaceAll("(?s).*?(\\d{6}).*", "$1") + "\"}");
+                "{\"code\":\"" + codeMail.replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1") + "\"}");
         assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
         String acknowledgment = Mailbox.await(server, contact, reference);
         assertThat(acknowledgment).contains("33700").contains("THESEE").doesNotContain("mutuelle-rembourse").doesNotContain("Paul");
