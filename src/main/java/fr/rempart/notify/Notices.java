@@ -173,6 +173,14 @@ public class Notices {
         send(to, name, locale, "mail.report-received", reference, nextSteps);
     }
 
+    /**
+     * A code proving that whoever filed a report reads this address, before its acknowledgement is sent there. Fixed
+     * words and the code only: the address is not proven yet, so nothing from the report goes to it.
+     */
+    public void reportContactCode(fr.rempart.member.Email to, Locale locale, String code) {
+        send(to, "", locale, "mail.report-contact-code", code);
+    }
+
     private Object[] all(Member member, Object... arguments) {
         return all(member.displayName(), arguments);
     }

@@ -45,9 +45,12 @@ import java.util.regex.Pattern;
  * active (JavaScript, launch actions, embedded files, XFA, rich media) or cannot be inspected (encrypted,
  * unreadable). A saved e-mail is parsed with Jakarta Mail.
  *
- * <p>Images are not decoded: a file that starts with PNG magic and goes on as, say, a ZIP (a polyglot) passes as
- * a PNG. That is accepted on purpose: evidence files are never served inline, never rendered nor opened by the
- * server, only stored and handed back as attachments.
+ * <p>PNG, JPEG and GIF images are decoded whole with {@code javax.imageio} before acceptance, their size in pixels
+ * bounded first (from the header, before any pixel is decoded); a PNG must end with its IEND chunk (no data after
+ * it: a PNG followed by a ZIP is refused). The JDK reads no WebP and no well-kept pure-Java WebP decoder is on Maven
+ * Central, so a WebP gets a structure check instead: its RIFF chunks must fill the file exactly, the first must be a
+ * VP8, VP8L or VP8X image whose dimensions are within the bound. A PDF is opened with a memory limit
+ * ({@code MemoryUsageSetting}): decoded object streams beyond it make it refused, never the heap exhausted.
  *
  * <p>Nothing here logs: neither the content nor the name of a file (a member's evidence is personal data).
  */
@@ -58,7 +61,8 @@ public final class EvidenceCheck {
 
     /** Why a file is refused: a stable code; the message key is "report.evidence.refused.<code>" (kebab-case code). */
     public enum Refusal {
-        EMPTY, TOO_LARGE, TYPE_NOT_ALLOWED, NAME_MISMATCH, PDF_ACTIVE_CONTENT, PDF_ENCRYPTED, PDF_UNREADABLE, EML_UNREADABLE;
+        EMPTY, TOO_LARGE, TYPE_NOT_ALLOWED, NAME_MISMATCH, PDF_ACTIVE_CONTENT, PDF_ENCRYPTED, PDF_UNREADABLE, EML_UNREADABLE,
+        IMAGE_UNREADABLE, IMAGE_TOO_LARGE, PDF_TOO_LARGE;
 
         /** The kebab-case code: {@code type-not-allowed}. */
         public String code() {
@@ -135,7 +139,27 @@ public final class EvidenceCheck {
 
     private static final Pattern HEADER_LINE = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]+[ \\t]*:.*", Pattern.DOTALL);
 
+    /** What a check may cost: the file's size, an image's pixels (all frames), the memory PDFBox may use. */
+    public record Limits(long maxBytes, long maxPixels, long pdfMaxMemoryBytes) {
+        public static Limits of(long maxBytes) {
+            return new Limits(maxBytes, 40_000_000L, 64L * 1024 * 1024);
+        }
+    }
+
+    /** No side longer than this, whatever the pixel count (a 1 x 40,000,000 strip is no screenshot). */
+    static final int MAX_SIDE = 20_000;
+    /** A GIF with more frames is refused: each is decoded. */
+    static final int MAX_FRAMES = 200;
+    /** Decoded pixels kept in memory at once: the image is decoded whole, but into a subsampled raster this size at most. */
+    private static final long DECODED_PIXELS = 4_000_000L;
+    /** Two decodings at once, whatever the number of uploads: CPU and memory stay bounded on a busy node. */
+    private static final java.util.concurrent.Semaphore DECODING = new java.util.concurrent.Semaphore(2);
+
     private EvidenceCheck() {
+    }
+
+    public static Accepted check(Path file, String submittedName, long maxBytes) throws Refused {
+        return check(file, submittedName, Limits.of(maxBytes));
     }
 
     /**
@@ -144,7 +168,8 @@ public final class EvidenceCheck {
      * @throws Refused              the member's file is not acceptable, with the reason to tell them
      * @throws UncheckedIOException the temporary file could not be read (a server fault)
      */
-    public static Accepted check(Path file, String submittedName, long maxBytes) throws Refused {
+    public static Accepted check(Path file, String submittedName, Limits limits) throws Refused {
+        long maxBytes = limits.maxBytes();
         try {
             long size = Files.size(file);
             if (size == 0) {
@@ -163,7 +188,14 @@ public final class EvidenceCheck {
                     throw new Refused(Refusal.NAME_MISMATCH);
                 }
                 if (PDF.equals(type)) {
-                    checkPdf(file);
+                    checkPdf(file, limits.pdfMaxMemoryBytes());
+                } else if (WEBP.equals(type)) {
+                    checkWebp(file, limits.maxPixels());
+                } else {
+                    checkImage(file, type, limits.maxPixels());
+                    if (PNG.equals(type)) {
+                        checkPngEnd(file);
+                    }
                 }
                 return new Accepted(name, type);
             }
@@ -203,14 +235,22 @@ public final class EvidenceCheck {
 
     // ---------------------------------------------------------------- PDF
 
-    private static void checkPdf(Path file) throws Refused {
+    private static void checkPdf(Path file, long maxMemory) throws Refused {
+        try {
+            checkPdfStreams(Files.readAllBytes(file), maxMemory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         PDDocument document;
         try {
-            document = Loader.loadPDF(file.toFile());
+            // Main memory only, bounded: a stream that decodes to more fails the load instead of growing the heap or a temp file.
+            document = Loader.loadPDF(file.toFile(), (String) null, org.apache.pdfbox.io.MemoryUsageSetting.setupMainMemoryOnly(maxMemory).streamCache);
         } catch (InvalidPasswordException e) {
             throw new Refused(Refusal.PDF_ENCRYPTED); // needs a password to open: we cannot look inside
         } catch (IOException | RuntimeException e) {
-            throw new Refused(Refusal.PDF_UNREADABLE);
+            throw new Refused(tooLarge(e) ? Refusal.PDF_TOO_LARGE : Refusal.PDF_UNREADABLE);
+        } catch (OutOfMemoryError e) {
+            throw new Refused(Refusal.PDF_TOO_LARGE);
         }
         try (document) {
             if (document.isEncrypted()) {
@@ -220,8 +260,243 @@ public final class EvidenceCheck {
                 throw new Refused(Refusal.PDF_ACTIVE_CONTENT);
             }
         } catch (IOException | RuntimeException e) {
-            throw new Refused(Refusal.PDF_UNREADABLE);
+            throw new Refused(tooLarge(e) ? Refusal.PDF_TOO_LARGE : Refusal.PDF_UNREADABLE);
         }
+    }
+
+    private static final Pattern PDF_STREAM = Pattern.compile("stream\r?\n");
+    private static final Pattern PDF_NAME_ESCAPE = Pattern.compile("#([0-9A-Fa-f]{2})");
+    private static final Pattern PDF_FLATE_ONLY = Pattern.compile("/Filter\\s*(\\[\\s*)?/FlateDecode\\s*\\]?");
+
+    /**
+     * PDFBox decodes the object and cross-reference streams into memory when it opens and walks a document, whatever
+     * its stream cache: a few compressed kilobytes can inflate to gigabytes. So those streams are inflated here first,
+     * counted and dropped, and the PDF is refused once one would take more than {@code maxMemory}. Only FlateDecode is
+     * accepted for them (what every PDF writer uses); names are read with their #xx escapes undone.
+     */
+    static void checkPdfStreams(byte[] pdf, long maxMemory) throws Refused {
+        String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (PDF_NAME_ESCAPE.matcher(text).replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16))).contains("/Encrypt")) {
+            // Its streams are ciphertext, and it would be refused anyway: never handed to PDFBox to decrypt and inflate.
+            throw new Refused(Refusal.PDF_ENCRYPTED);
+        }
+        java.util.regex.Matcher stream = PDF_STREAM.matcher(text);
+        long total = 0;
+        int from = 0;
+        while (stream.find(from)) {
+            int start = stream.start();
+            from = stream.end();
+            if (start > 0 && Character.isLetter(text.charAt(start - 1))) {
+                continue; // "endstream"
+            }
+            int obj = text.lastIndexOf("obj", start);
+            String dictionary = PDF_NAME_ESCAPE.matcher(text.substring(Math.max(obj, Math.max(0, start - 4096)), start))
+                    .replaceAll(m -> String.valueOf((char) Integer.parseInt(m.group(1), 16)));
+            if (!dictionary.contains("/ObjStm") && !dictionary.contains("/XRef")) {
+                continue;
+            }
+            if (dictionary.contains("/Filter") && !PDF_FLATE_ONLY.matcher(dictionary).find()) {
+                throw new Refused(Refusal.PDF_UNREADABLE);
+            }
+            if (!dictionary.contains("/Filter")) {
+                continue; // stored as is: no larger than the file
+            }
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            try {
+                inflater.setInput(pdf, stream.end(), pdf.length - stream.end());
+                byte[] sink = new byte[64 * 1024];
+                while (!inflater.finished() && !inflater.needsInput() && !inflater.needsDictionary()) {
+                    total += inflater.inflate(sink);
+                    if (total > maxMemory) {
+                        throw new Refused(Refusal.PDF_TOO_LARGE);
+                    }
+                }
+            } catch (java.util.zip.DataFormatException e) {
+                continue; // not inflatable: PDFBox will find it unreadable, without inflating anything
+            } finally {
+                inflater.end();
+            }
+        }
+    }
+
+    /** For tests: the refusal the stream check gives, or null. */
+    static Refusal checkPdfStreamsRefusal(Path file, long maxMemory) throws IOException {
+        try {
+            checkPdfStreams(Files.readAllBytes(file), maxMemory);
+            return null;
+        } catch (Refused refused) {
+            return refused.refusal();
+        }
+    }
+
+    /** PDFBox's stream cache says so when the memory limit is reached ("Maximum allowed storage size exceeded"). */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Maximum allowed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- Images
+
+    /**
+     * Decodes every frame of a PNG, JPEG or GIF. Its dimensions are read from the header first and bounded
+     * ({@link #MAX_SIDE}, {@code maxPixels} for all frames); then every byte of the compressed data is decoded, into a
+     * subsampled raster so that memory stays small whatever the image. A warning (a truncated JPEG, which the JDK
+     * would otherwise fill with grey) is a refusal, as is any decoding error.
+     */
+    static void checkImage(Path file, String type, long maxPixels) throws Refused, IOException {
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReadersByMIMEType(type);
+            if (in == null || !readers.hasNext()) {
+                throw new Refused(Refusal.IMAGE_UNREADABLE);
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, false, true);
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    throw new IllegalStateException("image warning");
+                });
+                long pixels = 0;
+                for (int i = 0; ; i++) {
+                    int width;
+                    int height;
+                    try {
+                        width = reader.getWidth(i);
+                        height = reader.getHeight(i);
+                    } catch (IndexOutOfBoundsException end) {
+                        if (i == 0) {
+                            throw new Refused(Refusal.IMAGE_UNREADABLE);
+                        }
+                        return;
+                    }
+                    if (i >= MAX_FRAMES || width > MAX_SIDE || height > MAX_SIDE) {
+                        throw new Refused(Refusal.IMAGE_TOO_LARGE);
+                    }
+                    if (width <= 0 || height <= 0) {
+                        throw new Refused(Refusal.IMAGE_UNREADABLE);
+                    }
+                    pixels += (long) width * height;
+                    if (pixels > maxPixels) {
+                        throw new Refused(Refusal.IMAGE_TOO_LARGE);
+                    }
+                    javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                    int period = (int) Math.ceil(Math.sqrt((double) width * height / DECODED_PIXELS));
+                    if (period > 1) {
+                        param.setSourceSubsampling(period, period, 0, 0);
+                    }
+                    DECODING.acquireUninterruptibly();
+                    try {
+                        reader.read(i, param).flush();
+                    } finally {
+                        DECODING.release();
+                    }
+                }
+            } finally {
+                reader.dispose();
+            }
+        } catch (javax.imageio.IIOException | RuntimeException e) {
+            throw new Refused(Refusal.IMAGE_UNREADABLE);
+        } catch (OutOfMemoryError e) {
+            throw new Refused(Refusal.IMAGE_TOO_LARGE);
+        }
+    }
+
+    /** A PNG's chunks, walked to its IEND: nothing may follow it (a PNG with a ZIP or a script appended is refused). */
+    static void checkPngEnd(Path file) throws Refused, IOException {
+        long size = Files.size(file);
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            in.skipNBytes(8);
+            long position = 8;
+            while (position + 12 <= size) {
+                long length = in.readInt() & 0xFFFFFFFFL;
+                int type = in.readInt();
+                position += 12 + length;
+                if (position > size) {
+                    break;
+                }
+                in.skipNBytes(length + 4);
+                if (type == 0x49454E44) { // IEND
+                    if (position == size) {
+                        return;
+                    }
+                    break;
+                }
+            }
+        } catch (java.io.EOFException e) {
+            // cut short: refused below
+        }
+        throw new Refused(Refusal.IMAGE_UNREADABLE);
+    }
+
+    /**
+     * A WebP's structure (no decoder: see the class comment): "RIFF", its size, "WEBP", then chunks that fill it
+     * exactly, the first a VP8, VP8L or VP8X whose dimensions are within the bounds.
+     */
+    static void checkWebp(Path file, long maxPixels) throws Refused, IOException {
+        byte[] bytes = Files.readAllBytes(file); // within the file size limit, already checked
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 20 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x50424557 || (b.getInt(4) & 0xFFFFFFFFL) + 8 != bytes.length) {
+            throw new Refused(Refusal.IMAGE_UNREADABLE);
+        }
+        long position = 12;
+        boolean first = true;
+        while (position < bytes.length) {
+            if (position + 8 > bytes.length) {
+                throw new Refused(Refusal.IMAGE_UNREADABLE);
+            }
+            String fourcc = new String(bytes, (int) position, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            long length = b.getInt((int) position + 4) & 0xFFFFFFFFL;
+            long data = position + 8;
+            if (data + length > bytes.length) {
+                throw new Refused(Refusal.IMAGE_UNREADABLE);
+            }
+            if (first) {
+                long[] size = webpSize(fourcc, b, (int) data, length);
+                if (size[0] > MAX_SIDE || size[1] > MAX_SIDE || size[0] * size[1] > maxPixels) {
+                    throw new Refused(Refusal.IMAGE_TOO_LARGE);
+                }
+                first = false;
+            }
+            position = data + length + (length & 1);
+        }
+        if (first || position != bytes.length) {
+            throw new Refused(Refusal.IMAGE_UNREADABLE);
+        }
+    }
+
+    /** Width and height from the first chunk's header. */
+    private static long[] webpSize(String fourcc, java.nio.ByteBuffer b, int data, long length) throws Refused {
+        switch (fourcc) {
+            case "VP8X" -> {
+                if (length < 10) {
+                    break;
+                }
+                return new long[]{u24(b, data + 4) + 1, u24(b, data + 7) + 1};
+            }
+            case "VP8L" -> {
+                if (length < 5 || b.get(data) != 0x2F) {
+                    break;
+                }
+                long bits = b.getInt(data + 1) & 0xFFFFFFFFL;
+                return new long[]{(bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1};
+            }
+            case "VP8 " -> {
+                if (length < 10 || (b.get(data + 3) & 0xFF) != 0x9D || (b.get(data + 4) & 0xFF) != 0x01 || (b.get(data + 5) & 0xFF) != 0x2A) {
+                    break;
+                }
+                return new long[]{b.getShort(data + 6) & 0x3FFF, b.getShort(data + 8) & 0x3FFF};
+            }
+            default -> {
+            }
+        }
+        throw new Refused(Refusal.IMAGE_UNREADABLE);
+    }
+
+    private static long u24(java.nio.ByteBuffer b, int at) {
+        return (b.get(at) & 0xFFL) | (b.get(at + 1) & 0xFFL) << 8 | (b.get(at + 2) & 0xFFL) << 16;
     }
 
     /**

@@ -47,8 +47,8 @@ import java.util.logging.Logger;
 public class ReportEvidence {
 
     public static final int MAX_FILES = 5;
-    /** Evidence uploaded for a form never sent is deleted after this. */
-    static final Duration DRAFT_LIFETIME = Duration.ofDays(1);
+    /** Evidence uploaded for a form never sent is deleted after this: a form is filled in minutes, not days. */
+    static final Duration DRAFT_LIFETIME = Duration.ofHours(3);
     private static final Logger LOG = Logger.getLogger(ReportEvidence.class.getName());
 
     /** A file as the browser or the client sent it: its name (untrusted) and content. */
@@ -83,6 +83,13 @@ public class ReportEvidence {
     record Prepared(String fileName, String contentType, long sizeBytes, String sha256, String storageName) {
     }
 
+    /**
+     * Who sends files, for the quotas: the client address's MAC (never the address itself) and the member signed in,
+     * if any. Each is allowed {@code rempart.report.upload.files-per-day} files and {@code bytes-per-day} bytes.
+     */
+    public record Uploader(String address, Optional<fr.rempart.member.MemberId> member) {
+    }
+
     /** A file to send back: its record and where its bytes are. */
     public record Download(StoredFile file, Path path) {
     }
@@ -91,6 +98,11 @@ public class ReportEvidence {
     private AuditTrail audit;
     private Path dir;
     private long maxFileBytes;
+    private EvidenceCheck.Limits limits;
+    private int filesPerDay;
+    private long bytesPerDay;
+    private long totalBytes;
+    private long minFreeBytes;
 
     protected ReportEvidence() {
     }
@@ -101,13 +113,18 @@ public class ReportEvidence {
         this.audit = audit;
         this.dir = settings.reportFilesDir();
         this.maxFileBytes = settings.reportMaxFileBytes();
+        this.limits = new EvidenceCheck.Limits(maxFileBytes, settings.reportImageMaxPixels(), settings.reportPdfMaxMemoryBytes());
+        this.filesPerDay = settings.reportUploadFilesPerDay();
+        this.bytesPerDay = settings.reportUploadBytesPerDay();
+        this.totalBytes = settings.reportUploadTotalBytes();
+        this.minFreeBytes = settings.reportUploadMinFreeBytes();
     }
 
     /**
      * Checks every file and writes the accepted ones in place; {@code already} files are held for
      * this report. Throws with one error per refused file (field {@code files}), having kept none.
      */
-    List<Prepared> prepare(List<Incoming> files, int already, Locale locale) {
+    List<Prepared> prepare(List<Incoming> files, int already, Uploader uploader, Locale locale) {
         if (files.isEmpty()) {
             return List.of();
         }
@@ -115,6 +132,8 @@ public class ReportEvidence {
             throw new InvalidInputException(List.of(new FieldError("files", "TooMany",
                     Messages.get(locale, "report.evidence.too-many", MAX_FILES, already))));
         }
+        // Before a byte is read: a sender over their quota, a full store or a full disk costs nothing more.
+        admit(uploader, 0, 0, (long) files.size() * maxFileBytes, locale);
         List<Prepared> prepared = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         try {
@@ -134,7 +153,75 @@ public class ReportEvidence {
             discard(prepared);
             throw new InvalidInputException(errors);
         }
+        try {
+            // Now the sizes are known: counted against the quotas and recorded in one transaction.
+            jdbc.transaction(c -> {
+                long bytes = prepared.stream().mapToLong(Prepared::sizeBytes).sum();
+                admit(c, uploader, prepared.size(), bytes, 0, locale);
+                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                for (Prepared f : prepared) {
+                    Jdbc.execute(c, "insert into report_upload_ledger (address, member_id, size_bytes, created_at) values (?, ?, ?, ?)",
+                            uploader.address(), uploader.member().map(fr.rempart.member.MemberId::value).orElse(null), f.sizeBytes(), now);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            discard(prepared);
+            throw e;
+        }
         return prepared;
+    }
+
+    private void admit(Uploader uploader, int files, long bytes, long reserve, Locale locale) {
+        jdbc.transaction(c -> {
+            admit(c, uploader, files, bytes, reserve, locale);
+            return null;
+        });
+    }
+
+    /**
+     * Refuses (field {@code files}) when {@code files} more files of {@code bytes} would take the sender past a daily
+     * quota (as an address, and as a member), the evidence store past its total, or the disk, {@code reserve} bytes
+     * more, below its floor.
+     */
+    private void admit(Connection c, Uploader uploader, int files, long bytes, long reserve, Locale locale) throws SQLException {
+        Instant since = Instant.now().minus(Duration.ofDays(1));
+        List<long[]> used = new ArrayList<>();
+        used.add(usage(c, "address = ?", uploader.address(), since));
+        if (uploader.member().isPresent()) {
+            used.add(usage(c, "member_id = ?", uploader.member().get().value(), since));
+        }
+        for (long[] u : used) {
+            if (u[0] + Math.max(files, 1) > filesPerDay || u[1] + bytes > bytesPerDay || (files == 0 && u[1] >= bytesPerDay)) {
+                throw new InvalidInputException(List.of(new FieldError("files", "quota",
+                        Messages.get(locale, "report.evidence.quota", filesPerDay, bytesPerDay / (1024 * 1024)))));
+            }
+        }
+        long stored;
+        try (var s = Jdbc.prepare(c, "select (select coalesce(sum(size_bytes), 0) from report_upload) "
+                + "+ (select coalesce(sum(size_bytes), 0) from report_attachment)"); ResultSet r = s.executeQuery()) {
+            r.next();
+            stored = r.getLong(1);
+        }
+        long usable;
+        try {
+            Files.createDirectories(dir);
+            usable = Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (stored + bytes > totalBytes || (files == 0 && stored >= totalBytes) || usable - reserve < minFreeBytes) {
+            LOG.warning("Evidence upload refused: the evidence store is full (total or disk floor reached)");
+            throw new InvalidInputException(List.of(new FieldError("files", "storage-full", Messages.get(locale, "report.evidence.storage-full"))));
+        }
+    }
+
+    private static long[] usage(Connection c, String where, Object who, Instant since) throws SQLException {
+        try (var s = Jdbc.prepare(c, "select count(*), coalesce(sum(size_bytes), 0) from report_upload_ledger where " + where + " and created_at >= ?",
+                who, since); ResultSet r = s.executeQuery()) {
+            r.next();
+            return new long[]{r.getLong(1), r.getLong(2)};
+        }
     }
 
     /** One file refused, with its message: {@link #prepare} goes on with the others to name them all. */
@@ -161,7 +248,7 @@ public class ReportEvidence {
             }
             EvidenceCheck.Accepted accepted;
             try {
-                accepted = EvidenceCheck.check(incoming, file.submittedName(), maxFileBytes);
+                accepted = EvidenceCheck.check(incoming, file.submittedName(), limits);
             } catch (EvidenceCheck.Refused refused) {
                 throw refusal(refused.refusal(), shown, locale);
             }
@@ -206,8 +293,8 @@ public class ReportEvidence {
      * Keeps files uploaded while the form is filled in, under its submission key, up to five in all.
      * Audited without the key (it is the form's only secret) nor the names.
      */
-    public List<StoredFile> upload(String draftKey, List<Incoming> files, Actor actor, Locale locale) {
-        List<Prepared> prepared = prepare(files, drafts(draftKey).size(), locale);
+    public List<StoredFile> upload(String draftKey, List<Incoming> files, Uploader uploader, Actor actor, Locale locale) {
+        List<Prepared> prepared = prepare(files, drafts(draftKey).size(), uploader, locale);
         try {
             jdbc.transaction(c -> {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -295,6 +382,8 @@ public class ReportEvidence {
             if (!gone.isEmpty()) {
                 audit.record(Actor.SYSTEM, "report.evidence-purged", null, "form never sent", "files=" + gone.size());
             }
+            // The quotas look back one day: older entries count for nothing.
+            Jdbc.execute(c, "delete from report_upload_ledger where created_at < ?", now.minus(Duration.ofDays(1)));
             return gone;
         });
         names.forEach(this::delete);

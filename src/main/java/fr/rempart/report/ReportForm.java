@@ -123,4 +123,20 @@ public record ReportForm(
         }
         return set;
     }
+
+    /** The same form under another submission key (the key as bound to its sender). */
+    public ReportForm withSubmissionKey(String key) {
+        var components = ReportForm.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getName().equals("submissionKey") ? key : components[i].getAccessor().invoke(this);
+            }
+            return ReportForm.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -116,6 +116,8 @@ public class ReportPages {
 
     /** Evidence uploads from anyone, per address and minute (reports themselves: {@link ReportResource#ANONYMOUS}). */
     private static final AddressLimiter UPLOADS = new AddressLimiter(20);
+    /** The evidence page's own fields are a few dozen: more parts than this is no form of ours. */
+    private static final int MAX_FIELD_PARTS = 100;
     static final String FILER_COOKIE = "rempart_report";
     private static final java.time.Duration FILER_LIFETIME = java.time.Duration.ofDays(1);
 
@@ -151,7 +153,7 @@ public class ReportPages {
     @GET
     public Response start() {
         Map<String, List<String>> values = new HashMap<>();
-        values.put("submissionKey", List.of(Secrets.token(24)));
+        values.put("submissionKey", List.of(newKey()));
         member().ifPresent(m -> {
             values.put("lastName", List.of(m.lastName().value()));
             values.put("firstName", List.of(m.firstName().value()));
@@ -177,25 +179,30 @@ public class ReportPages {
     public Response evidenceStep(List<EntityPart> parts) throws IOException {
         Map<String, List<String>> values = new HashMap<>();
         List<ReportEvidence.Incoming> files = new ArrayList<>();
+        int fields = 0;
         for (EntityPart part : parts) {
+            if (part.getFileName().isEmpty() && ++fields > MAX_FIELD_PARTS) {
+                throw new fr.rempart.platform.web.ProblemException(413, "problem.body-too-large", BodyLimits.MAX_BYTES / 1024);
+            }
             if (part.getFileName().isPresent()) {
                 // A file input left empty still sends a part, named "" and empty.
                 if (!part.getFileName().get().isEmpty()) {
                     files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
                 }
             } else if (part.getName() != null && part.getName().length() <= 40) {
-                values.computeIfAbsent(part.getName(), n -> new ArrayList<>()).add(part.getContent(String.class));
+                values.computeIfAbsent(part.getName(), n -> new ArrayList<>()).add(BodyLimits.smallPart(part));
             }
         }
         csrf.require(headers, client().secure(), first(values, Csrf.FIELD));
         List<FieldError> errors = List.of();
         String key = first(values, "submissionKey");
         if (!files.isEmpty() && validKey(key)) {
-            if (member().isEmpty() && !UPLOADS.tryAcquire(client().address())) {
+            // Members too: a signed-in account is no licence to fill the disk (the daily quotas follow in upload).
+            if (!UPLOADS.tryAcquire(client().address())) {
                 errors = List.of(new FieldError("files", "TooMany", Messages.get(locale(), "problem.429.detail")));
             } else {
                 try {
-                    evidence.upload(key, files, actor(), locale());
+                    evidence.upload(key, files, uploader(), actor(), locale());
                 } catch (InvalidInputException refused) {
                     errors = refused.errors();
                 }
@@ -265,15 +272,40 @@ public class ReportPages {
     @GET
     @Path("filed/{reference}")
     public Response filed(@PathParam("reference") String reference) {
-        Reports.Details details = readable(reference);
+        return filedPage(readable(reference), null, 200);
+    }
+
+    private Response filedPage(Reports.Details details, String codeError, int status) {
         Map<String, Object> model = base(Messages.get(locale(), "report.filed.title"));
         model.put("reference", details.reference().value());
         model.put("routes", routes(details.routes()));
         model.put("protected", details.member().isPresent()
                 && details.form().informationSet().stream().anyMatch(i -> i == Report.Information.PASSWORD || i == Report.Information.SECOND_FACTOR_CODE));
         model.put("bankFirst", details.routes().contains(OfficialChannels.Route.BANK_FIRST));
-        model.put("acknowledged", details.form().contactEmail() != null || details.member().isPresent());
-        return html("report-filed", model);
+        model.put("codeError", codeError == null ? "" : codeError);
+        model.put("hasCodeError", codeError != null);
+        Reports.Acknowledgement ack = reports.acknowledgement(details.reference());
+        model.put("acknowledged", ack == Reports.Acknowledgement.SENT);
+        model.put("awaitingCode", ack == Reports.Acknowledgement.CONFIRMATION_SENT);
+        return Response.status(status).entity(pages.render("report-filed", locale(), model)).header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * The code mailed to the address the form gave, typed back by the browser that filed the report: the address is
+     * proven, and the acknowledgement goes to it. A wrong code says so and changes nothing else (five tries).
+     */
+    @POST
+    @Path("filed/{reference}/confirm")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response confirm(@PathParam("reference") String reference, @jakarta.ws.rs.FormParam("code") String code) {
+        Reports.Details details = readable(reference);
+        if (!ReportResource.ANONYMOUS.tryAcquire(client().address())) {
+            return filedPage(details, Messages.get(locale(), "problem.429.detail"), 429);
+        }
+        if (!reports.confirmContact(details.reference(), code, locale())) {
+            return filedPage(details, Messages.get(locale(), "report.contact.code-wrong"), 400);
+        }
+        return Response.seeOther(URI.create("/report/filed/" + details.reference().value())).build();
     }
 
     /** The member's reports, signed in. */
@@ -375,7 +407,8 @@ public class ReportPages {
         Map<String, List<String>> byField = new LinkedHashMap<>();
         errors.forEach(e -> byField.computeIfAbsent(field(e.field()), f -> new ArrayList<>()).add(e.message()));
         model.put("hasErrors", !errors.isEmpty());
-        List<ReportEvidence.StoredFile> drafts = page == Page.EVIDENCE || page == Page.SUMMARY ? evidence.drafts(first(values, "submissionKey")) : List.of();
+        List<ReportEvidence.StoredFile> drafts = (page == Page.EVIDENCE || page == Page.SUMMARY) && validKey(first(values, "submissionKey"))
+                ? evidence.drafts(first(values, "submissionKey")) : List.of();
         boolean fileInput = page == Page.EVIDENCE && drafts.size() < ReportEvidence.MAX_FILES;
         model.put("errors", byField.entrySet().stream().map(e -> Map.of("anchor", e.getKey().equals("files") && !fileInput ? "attached-files"
                 : anchor(e.getKey()), "message", String.join(" ", e.getValue()))).toList());
@@ -573,8 +606,28 @@ public class ReportPages {
         return list == null || list.isEmpty() ? null : list.get(0);
     }
 
-    private static boolean validKey(String key) {
-        return key != null && key.matches("[A-Za-z0-9_\\-]{16,64}");
+    /**
+     * A form's key is bound to the browser that opened it: random characters and their MAC with this browser's CSRF
+     * token. Another browser sending the same key (copied, guessed, leaked) fails the MAC: it neither sees the drafts
+     * nor gets the report or the filer cookie; it is given a new form.
+     */
+    private String newKey() {
+        String random = Secrets.token(18);
+        return random + keyMac(random);
+    }
+
+    private String keyMac(String random) {
+        return keys.macHex(KeyRing.Purpose.COOKIE, "report-key:" + random + ":" + csrfToken.formToken()).substring(0, 32);
+    }
+
+    private boolean validKey(String key) {
+        return key != null && key.matches("[A-Za-z0-9_\\-]{24}[0-9a-f]{32}")
+                && MessageDigest.isEqual(keyMac(key.substring(0, 24)).getBytes(StandardCharsets.US_ASCII),
+                key.substring(24).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private ReportEvidence.Uploader uploader() {
+        return new ReportEvidence.Uploader(keys.macHex(KeyRing.Purpose.COOKIE, "report-uploader:" + client().address()), member().map(Member::id));
     }
 
     /** "kinds[0].<list element>" → "kinds": errors on list elements belong to the list's field. */

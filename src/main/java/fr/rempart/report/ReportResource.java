@@ -62,10 +62,13 @@ public class ReportResource {
     jakarta.servlet.http.HttpServletRequest servletRequest;
     @Inject
     fr.rempart.platform.config.Settings settings;
+    @Inject
+    fr.rempart.platform.crypto.KeyRing keys;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
+    @AnonymousReportLimit.Charged
     public Response submit(JsonValue body) {
         return file(body, List.of());
     }
@@ -78,14 +81,22 @@ public class ReportResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Allowed.Anyone
     @BodyLimits.Upload
+    @AnonymousReportLimit.Charged
     public Response submitWithFiles(List<EntityPart> parts) throws java.io.IOException {
         Locale locale = Locales.of(headers);
+        if (parts.size() > 1 + ReportEvidence.MAX_FILES) {
+            throw new InvalidInputException(List.of(new FieldError("files", "TooMany",
+                    Messages.get(locale, "report.evidence.too-many", ReportEvidence.MAX_FILES, 0))));
+        }
         Optional<EntityPart> report = parts.stream().filter(p -> "report".equals(p.getName())).findFirst();
         if (report.isEmpty()) {
             throw new InvalidInputException(List.of(new FieldError("report", "NotNull", Messages.get(locale, "report.multipart.form-missing"))));
         }
+        // The JSON part is held to the JSON body's limits (64 KiB, UTF-8, depth) before it is parsed.
+        byte[] json = BodyLimits.smallPartBytes(report.get());
+        BodyLimits.checkJsonDepth(json);
         JsonValue body;
-        try (var reader = JsonBinder.JSON.createReader(report.get().getContent())) {
+        try (var reader = JsonBinder.JSON.createReader(new java.io.ByteArrayInputStream(json))) {
             body = reader.readValue();
         } catch (jakarta.json.JsonException e) {
             throw new InvalidInputException(List.of(new FieldError("report", "json", Messages.get(locale, "json.object-expected"))));
@@ -94,7 +105,8 @@ public class ReportResource {
         for (EntityPart part : parts) {
             if (!"report".equals(part.getName())) {
                 if (!"files".equals(part.getName()) || part.getFileName().isEmpty()) {
-                    throw new InvalidInputException(List.of(new FieldError(part.getName() == null ? "files" : part.getName(), "unknown",
+                    String name = part.getName() == null || part.getName().length() > 40 ? "files" : part.getName();
+                    throw new InvalidInputException(List.of(new FieldError(name, "unknown",
                             Messages.get(locale, "report.multipart.unknown-part"))));
                 }
                 files.add(ReportEvidence.Incoming.ofPart(part.getFileName().get(), part.getContent()));
@@ -105,21 +117,62 @@ public class ReportResource {
 
     private Response file(JsonValue body, List<ReportEvidence.Incoming> files) {
         Locale locale = Locales.of(headers);
+        // Anonymous calls were charged before the body was read (AnonymousReportLimit).
         ReportForm form = JsonBinder.bind(body, ReportForm.class, locale);
         Optional<TrustedIssuers.Caller> caller = caller();
         Optional<Member> member = caller.flatMap(this::member);
-        if (caller.isEmpty() && !ANONYMOUS.tryAcquire(fr.rempart.platform.web.ClientInfo.of(servletRequest, settings).address())) {
-            throw new fr.rempart.platform.web.ProblemException(429, "problem.429.detail");
-        }
         Actor actor = member.map(m -> Actor.member(m.number().value()))
                 .or(() -> caller.map(c -> Actor.token(c.issuerName(), c.subject())))
                 .orElse(new Actor("public", "anonymous"));
-        Reports.Filed filed = reports.submit(form, member.map(Member::id), actor, locale, files);
+        String address = fr.rempart.platform.web.ClientInfo.of(servletRequest, settings).address();
+        ReportEvidence.Uploader uploader = new ReportEvidence.Uploader(keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE,
+                "report-uploader:" + address), member.map(Member::id));
+        Reports.Filed filed = reports.submit(bound(form, caller, address), member.map(Member::id), actor, locale, files, uploader);
         JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
         filed.routes().forEach(r -> routes.add(route(r, locale)));
         return Response.status(filed.created() ? 201 : 200)
-                .entity(JsonBinder.JSON.createObjectBuilder().add("reference", filed.reference().value()).add("nextSteps", routes).build().toString())
+                .entity(JsonBinder.JSON.createObjectBuilder().add("reference", filed.reference().value()).add("nextSteps", routes)
+                        .add("acknowledgement", reports.acknowledgement(filed.reference()).name()).build().toString())
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * The client's submission key, bound to whoever sends it: stored as a MAC of the key with the caller (a token's
+     * issuer and subject) or, for anyone not signed in, with the address and the report's own facts. The same client
+     * posting again gets its report back; another client sending the same key files a report of its own, and never
+     * learns the first one's reference. Page keys (56 characters) and these (64) never meet.
+     */
+    private ReportForm bound(ReportForm form, Optional<TrustedIssuers.Caller> caller, String address) {
+        if (form.submissionKey() == null) {
+            return form;
+        }
+        String binder = caller.map(c -> "token:" + c.issuerName() + ":" + c.subject())
+                .orElse("anonymous:" + address + ":" + fr.rempart.platform.crypto.Secrets.sha256Hex(Reports.facts(form)));
+        return form.withSubmissionKey(keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE,
+                "report-api-key:" + binder + ":" + form.submissionKey()));
+    }
+
+    /**
+     * {@code {"code": "123456"}}: the code mailed to the address a report gave, typed back; the acknowledgement then
+     * goes to that address. Anyone (the code is the proof), charged like a report; five tries per report.
+     */
+    @POST
+    @jakarta.ws.rs.Path("{reference}/contact-confirmation")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allowed.Anyone
+    @AnonymousReportLimit.Charged
+    public Response confirmContact(@PathParam("reference") String reference, JsonValue body) {
+        Locale locale = Locales.of(headers);
+        ContactCode code = JsonBinder.bind(body, ContactCode.class, locale);
+        if (!reports.confirmContact(parse(reference), code.code(), locale)) {
+            throw new InvalidInputException(List.of(new FieldError("code", "invalid", Messages.get(locale, "report.contact.code-wrong"))));
+        }
+        return Response.ok(JsonBinder.JSON.createObjectBuilder().add("acknowledgement", Reports.Acknowledgement.SENT.name()).build().toString())
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** The form of a contact confirmation. */
+    public record ContactCode(String code) {
     }
 
     @GET

@@ -58,6 +58,16 @@ public class Reports {
     private ReportEvidence evidence;
     private Duration retention;
     private String mutualName;
+    private fr.rempart.platform.crypto.KeyRing keys;
+    private int mailsPerRecipient;
+
+    /** A confirmation code is good this long, for this many tries. */
+    static final Duration CODE_LIFETIME = Duration.ofHours(1);
+    static final int CODE_ATTEMPTS = 5;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** What became of the acknowledgement: sent (a member's address on file), a code sent first, or nothing sent. */
+    public enum Acknowledgement { SENT, CONFIRMATION_SENT, NONE }
 
     protected Reports() {
     }
@@ -66,8 +76,10 @@ public class Reports {
     public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, fr.rempart.signin.HardeningProofs proofs,
                    MemberService members,
                    fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, ReportEvidence evidence,
-                   Settings settings) {
+                   Settings settings, fr.rempart.platform.crypto.KeyRing keys) {
         this.jdbc = jdbc;
+        this.keys = keys;
+        this.mailsPerRecipient = settings.reportMailsPerRecipientPerDay();
         this.memberRepository = memberRepository;
         this.notices = notices;
         this.validator = validator;
@@ -87,7 +99,7 @@ public class Reports {
      * @throws fr.rempart.platform.validation.InvalidInputException before anything is written
      */
     public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale) {
-        return submit(form, member, actor, locale, List.of());
+        return submit(form, member, actor, locale, List.of(), new ReportEvidence.Uploader("-", member));
     }
 
     /**
@@ -95,7 +107,8 @@ public class Reports {
      * checked, then the report, its files (these and any uploaded earlier under the form's key) and
      * the audit entry are written in one transaction. A refused file files nothing.
      */
-    public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale, List<ReportEvidence.Incoming> files) {
+    public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale, List<ReportEvidence.Incoming> files,
+                        ReportEvidence.Uploader uploader) {
         validator.check(form, locale, ReportForm.Step.all(member.isPresent()));
         List<OfficialChannels.Route> routes = OfficialChannels.forCase(form.kindSet(), form.channelValue().orElseThrow(), form.informationSet());
         String key = form.submissionKey();
@@ -105,7 +118,7 @@ public class Reports {
                 return new Filed(earlier.get(), false, routes);
             }
         }
-        List<ReportEvidence.Prepared> prepared = evidence.prepare(files, key == null ? 0 : evidence.drafts(key).size(), locale);
+        List<ReportEvidence.Prepared> prepared = evidence.prepare(files, key == null ? 0 : evidence.drafts(key).size(), uploader, locale);
         try {
             return new Filed(file(form, member, actor, routes, locale, prepared), true, routes);
         } catch (RuntimeException e) {
@@ -148,13 +161,116 @@ public class Reports {
             if (member.isPresent() && given.stream().anyMatch(ACCOUNT_SECRETS::contains)) {
                 protect(member.get(), reference, given, actor);
             }
-            // The acknowledgment goes with the report (same transaction): to the contact given, or the member's address.
-            Optional<fr.rempart.member.Email> to = !blank(form.contactEmail()) ? Optional.of(fr.rempart.member.Email.parse(form.contactEmail().strip()))
-                    : member.flatMap(memberRepository::byId).map(fr.rempart.member.Member::email);
-            to.ifPresent(email -> notices.reportReceived(email, form.firstName().strip() + " " + form.lastName().strip(), locale, reference.value(),
-                    nextSteps(routes, locale)));
+            acknowledge(c, reference, form, member, routes, locale);
             return reference;
         });
+    }
+
+    /**
+     * The acknowledgement never goes to an address nobody proved: a member's goes to the e-mail on file (never the
+     * one typed in the form); someone not signed in is first sent a code to the address given, and the acknowledgement
+     * only once it is typed back ({@link #confirmContact}). Neither message carries anything typed in the form: a fixed
+     * greeting, the reference, the channels. Each address gets {@code rempart.report.mails-per-recipient-per-day}
+     * messages at most; the report is filed whatever happens to them.
+     */
+    private void acknowledge(java.sql.Connection c, ReportReference reference, ReportForm form, Optional<MemberId> member,
+                             List<OfficialChannels.Route> routes, Locale locale) throws SQLException {
+        if (member.isPresent()) {
+            Optional<fr.rempart.member.Email> onFile = member.flatMap(memberRepository::byId).map(fr.rempart.member.Member::email);
+            if (onFile.isPresent() && mayMail(c, onFile.get())) {
+                notices.reportReceived(onFile.get(), greeting(locale), locale, reference.value(), nextSteps(routes, locale));
+            }
+            return;
+        }
+        if (blank(form.contactEmail())) {
+            return;
+        }
+        fr.rempart.member.Email to = fr.rempart.member.Email.parse(form.contactEmail().strip());
+        if (!mayMail(c, to)) {
+            return;
+        }
+        String code = String.format(Locale.ROOT, "%06d", RANDOM.nextInt(1_000_000));
+        Jdbc.execute(c, "update report set contact_code = ?, contact_code_expires = ? where reference = ?", codeMac(reference, code),
+                now().plus(CODE_LIFETIME), reference.value());
+        notices.reportContactCode(to, locale, code);
+    }
+
+    /** What the filing did about the acknowledgement, read back (the same form posted again gives the same answer). */
+    public Acknowledgement acknowledgement(ReportReference reference) {
+        return jdbc.one("select member_id, contact_code, contact_confirmed_at from report where reference = ?", r -> {
+            if (r.getObject("member_id") != null || r.getObject("contact_confirmed_at") != null) {
+                return Acknowledgement.SENT;
+            }
+            return r.getString("contact_code") != null ? Acknowledgement.CONFIRMATION_SENT : Acknowledgement.NONE;
+        }, reference.value()).orElse(Acknowledgement.NONE);
+    }
+
+    /**
+     * The filer typed back the code sent to the address they gave: the address is proven, the acknowledgement goes to
+     * it (within the daily limit). Five tries per report, an hour; true when confirmed. The code is spent either way.
+     */
+    public boolean confirmContact(ReportReference reference, String code, Locale locale) {
+        String typed = code == null ? "" : code.replaceAll("\\s", "");
+        return jdbc.transaction(c -> {
+            String contact;
+            List<OfficialChannels.Route> routes;
+            String expected;
+            Instant expires;
+            int attempts;
+            try (var s = Jdbc.prepare(c, "select contact_email, contact_code, contact_code_expires, contact_attempts, kinds, channel, information "
+                    + "from report where reference = ? and contact_confirmed_at is null for update", reference.value()); ResultSet r = s.executeQuery()) {
+                if (!r.next() || r.getString("contact_code") == null) {
+                    return false;
+                }
+                contact = r.getString("contact_email");
+                routes = OfficialChannels.forCase(parse(r.getString("kinds"), Report.Kind.class), Report.Channel.valueOf(r.getString("channel")),
+                        parse(r.getString("information"), Report.Information.class));
+                expected = r.getString("contact_code");
+                expires = Jdbc.instant(r, "contact_code_expires");
+                attempts = r.getInt("contact_attempts");
+            }
+            boolean good = typed.matches("\\d{6}") && attempts < CODE_ATTEMPTS && now().isBefore(expires)
+                    && java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    codeMac(reference, typed).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (!good) {
+                Jdbc.execute(c, "update report set contact_attempts = contact_attempts + 1, contact_code = case when contact_attempts + 1 >= ? "
+                        + "then null else contact_code end where reference = ?", CODE_ATTEMPTS, reference.value());
+                return false;
+            }
+            Jdbc.execute(c, "update report set contact_code = null, contact_confirmed_at = ? where reference = ?", now(), reference.value());
+            audit.record(new Actor("public", "anonymous"), "report.contact-confirmed", reference.value(), null, null);
+            fr.rempart.member.Email to = fr.rempart.member.Email.parse(contact);
+            if (mayMail(c, to)) {
+                notices.reportReceived(to, greeting(locale), locale, reference.value(), nextSteps(routes, locale));
+            }
+            return true;
+        });
+    }
+
+    /** Counts a message to this address today, if the day's limit allows it; the address is kept only as a MAC. */
+    private boolean mayMail(java.sql.Connection c, fr.rempart.member.Email to) throws SQLException {
+        String recipient = keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "report-recipient:" + to.value().toLowerCase(Locale.ROOT));
+        Instant now = now();
+        long sent;
+        try (var s = Jdbc.prepare(c, "select count(*) from report_mail where recipient = ? and created_at >= ?", recipient, now.minus(Duration.ofDays(1)));
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            sent = r.getLong(1);
+        }
+        if (sent >= mailsPerRecipient) {
+            return false;
+        }
+        Jdbc.execute(c, "insert into report_mail (recipient, created_at) values (?, ?)", recipient, now);
+        return true;
+    }
+
+    private String codeMac(ReportReference reference, String code) {
+        return keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "report-contact-code:" + reference.value() + ":" + code);
+    }
+
+    /** The same for everyone: a name typed in the form would let anyone sign a message of the mutual's. */
+    private static String greeting(Locale locale) {
+        return fr.rempart.platform.web.Messages.get(locale, "report.mail.greeting");
     }
 
     /** The official channels written out for a message: name, how to reach it, what to bring. */
@@ -190,6 +306,7 @@ public class Reports {
         // The files go once their rows are gone: a crash in between leaves an unreachable file, never a record without its file.
         files.forEach(evidence::delete);
         evidence.purgeDrafts(now);
+        jdbc.transaction(c -> Jdbc.execute(c, "delete from report_mail where created_at < ?", now.minus(Duration.ofDays(1))));
         return purged;
     }
 

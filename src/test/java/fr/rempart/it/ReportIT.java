@@ -26,17 +26,25 @@ class ReportIT {
     @Test
     void anyoneFilesAReportAndTheSameFormPostedTwiceGivesOneReference() throws Exception {
         String key = "it-" + UUID.randomUUID();
-        HttpResponse<String> created = Api.postJson("/api/v1/reports", null, report(key));
+        String contact = "paul.martin." + UUID.randomUUID().toString().substring(0, 8) + "@exemple.fr";
+        HttpResponse<String> created = Api.postJson("/api/v1/reports", null, report(key).replace("paul.martin@exemple.fr", contact));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String reference = Api.json(created).getString("reference");
         assertThat(reference).matches("SIG-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]");
         // Money taken after an SMS: the bank first, then 17Cyber, 33700, THESEE and Perceval — and an acknowledgment with them, no link.
         assertThat(Api.json(created).getJsonArray("nextSteps").stream().map(v -> v.asJsonObject().getString("code")).toList())
                 .containsExactly("BANK_FIRST", "CYBER_17", "SMS_33700", "THESEE", "PERCEVAL");
-        String acknowledgment = Mailbox.await(server, "paul.martin@exemple.fr", reference);
-        assertThat(acknowledgment).contains("33700").contains("THESEE").doesNotContain("mutuelle-rembourse");
+        // The address given is not proven: a code goes to it, and the acknowledgment once the code comes back.
+        assertThat(Api.json(created).getString("acknowledgement")).isEqualTo("CONFIRMATION_SENT");
+        String codeMail = Mailbox.await(server, contact, "code");
+        assertThat(codeMail).doesNotContain(reference).doesNotContain("Martin");
+        HttpResponse<String> confirmed = Api.postJson("/api/v1/reports/" + reference + "/contact-confirmation", null,
+                "{\"code\":\"" + codeMail.replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1") + "\"}");
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
+        String acknowledgment = Mailbox.await(server, contact, reference);
+        assertThat(acknowledgment).contains("33700").contains("THESEE").doesNotContain("mutuelle-rembourse").doesNotContain("Paul");
 
-        HttpResponse<String> again = Api.postJson("/api/v1/reports", null, report(key));
+        HttpResponse<String> again = Api.postJson("/api/v1/reports", null, report(key).replace("paul.martin@exemple.fr", contact));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(Api.json(again).getString("reference")).isEqualTo(reference);
 

@@ -451,6 +451,66 @@ class EvidenceCheckTest {
 
     // ---------------------------------------------------------------- helpers
 
+    // ---------------------------------------------------------------- issue 15: files built to pass a magic check
+
+    @Test
+    void aFileThatOnlyStartsLikeAPngOrCarriesAZipAfterItIsRefused() throws IOException {
+        byte[] png = image("png");
+        byte[] magicOnly = java.util.Arrays.copyOf(png, 40);
+        assertThat(refusal(write("m.bin", magicOnly), "capture.png")).isEqualTo(Refusal.IMAGE_UNREADABLE);
+        ByteArrayOutputStream polyglot = new ByteArrayOutputStream();
+        polyglot.writeBytes(png);
+        try (ZipOutputStream zip = new ZipOutputStream(polyglot)) {
+            zip.putNextEntry(new ZipEntry("payload.exe"));
+            zip.write(new byte[]{'M', 'Z'});
+        }
+        assertThat(refusal(write("z.bin", polyglot.toByteArray()), "capture.png")).isEqualTo(Refusal.IMAGE_UNREADABLE);
+        byte[] jpeg = image("jpg");
+        assertThat(refusal(write("j.bin", java.util.Arrays.copyOf(jpeg, jpeg.length / 2)), "photo.jpg")).as("a truncated JPEG")
+                .isEqualTo(Refusal.IMAGE_UNREADABLE);
+    }
+
+    @Test
+    void anImageDeclaringBillionsOfPixelsIsRefusedBeforeAnyIsDecoded() throws IOException {
+        byte[] png = image("png");
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(png);
+        header.putInt(16, 100_000).putInt(20, 100_000); // IHDR width and height
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        header.putInt(29, (int) crc.getValue());
+        long started = System.nanoTime();
+        assertThat(refusal(write("big.bin", png), "capture.png")).isEqualTo(Refusal.IMAGE_TOO_LARGE);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(2));
+        byte[] webp = webp();
+        webp[21] = (byte) 0xFF;
+        webp[22] = (byte) 0xFF;
+        webp[23] = (byte) 0xFF;
+        webp[24] = (byte) 0x0F; // 16384 x 16384 in the VP8L header
+        assertThat(refusal(write("big-webp.bin", webp), "capture.webp")).isEqualTo(Refusal.IMAGE_TOO_LARGE);
+        byte[] trailing = java.util.Arrays.copyOf(webp(), webp().length + 4);
+        assertThat(refusal(write("t.bin", trailing), "capture.webp")).as("data after the RIFF").isEqualTo(Refusal.IMAGE_UNREADABLE);
+    }
+
+    @Test
+    void aPdfWhoseObjectStreamInflatesPastTheMemoryLimitIsRefusedUnopened() throws Exception {
+        // 64 MiB of zeros compress to about 64 KiB: an object stream no legitimate file needs.
+        java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.DeflaterOutputStream(deflated, new java.util.zip.Deflater(9))) {
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 65; i++) {
+                out.write(zeros);
+            }
+        }
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+        pdf.writeBytes(("%PDF-1.7\n1 0 obj\n<< /Type /Obj#53tm /N 1 /First 4 /Filter /FlateDecode /Length " + deflated.size() + " >>\nstream\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        pdf.writeBytes(deflated.toByteArray());
+        pdf.writeBytes("\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n".getBytes(StandardCharsets.ISO_8859_1));
+        Path file = write("bomb.bin", pdf.toByteArray());
+        assertThat(EvidenceCheck.checkPdfStreamsRefusal(file, 64L * 1024 * 1024)).isEqualTo(Refusal.PDF_TOO_LARGE);
+        assertThat(refusal(file, "releve.pdf")).isEqualTo(Refusal.PDF_TOO_LARGE);
+    }
+
     private Path write(String name, byte[] content) throws IOException {
         Path file = dir.resolve(name);
         Files.write(file, content);

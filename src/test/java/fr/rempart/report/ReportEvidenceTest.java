@@ -29,6 +29,7 @@ class ReportEvidenceTest {
 
     private static final Actor ANONYMOUS = new Actor("public", "anonymous");
     private static final String KEY = "draft-0123456789abcdef";
+    private static final ReportEvidence.Uploader WHO = new ReportEvidence.Uploader("address-mac", java.util.Optional.empty());
     private TestDatabase db;
     private ReportEvidence evidence;
     private byte[] png;
@@ -63,10 +64,10 @@ class ReportEvidenceTest {
 
     @Test
     void fiveFilesAtMostAndOneRefusedFileKeepsNoneOfItsRequest() throws Exception {
-        assertThat(evidence.upload(KEY, List.of(file("a.png", png), file("b.png", png), file("c.png", png)), ANONYMOUS, Locale.FRENCH)).hasSize(3);
-        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("d.png", png), file("e.png", png), file("f.png", png)), ANONYMOUS, Locale.FRENCH))
+        assertThat(evidence.upload(KEY, List.of(file("a.png", png), file("b.png", png), file("c.png", png)), WHO, ANONYMOUS, Locale.FRENCH)).hasSize(3);
+        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("d.png", png), file("e.png", png), file("f.png", png)), WHO, ANONYMOUS, Locale.FRENCH))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("files");
-        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("d.png", png), file("notes.png", "du texte".getBytes())), ANONYMOUS, Locale.ENGLISH))
+        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("d.png", png), file("notes.png", "du texte".getBytes())), WHO, ANONYMOUS, Locale.ENGLISH))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
                         .satisfies(error -> assertThat(error.message()).contains("notes.png")));
         assertThat(evidence.drafts(KEY)).extracting(ReportEvidence.StoredFile::fileName).containsExactly("a.png", "b.png", "c.png");
@@ -77,7 +78,7 @@ class ReportEvidenceTest {
     void aFileOverTheLimitIsRefusedWithoutReadingItWhole() throws Exception {
         byte[] big = new byte[4097];
         System.arraycopy(png, 0, big, 0, png.length);
-        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("grand.png", big)), ANONYMOUS, Locale.FRENCH))
+        assertThatThrownBy(() -> evidence.upload(KEY, List.of(file("grand.png", big)), WHO, ANONYMOUS, Locale.FRENCH))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors().get(0).code()).isEqualTo("too-large"));
         assertThat(stored()).isZero();
         assertThat(Files.list(db.settings.reportFilesDir().resolve("incoming")).count()).isZero();
@@ -85,7 +86,7 @@ class ReportEvidenceTest {
 
     @Test
     void aFileTakenBackAndDraftsOlderThanADayAreDeletedWithTheirBytes() throws Exception {
-        List<ReportEvidence.StoredFile> files = evidence.upload(KEY, List.of(file("../../a.png", png), file("b.png", png)), ANONYMOUS, Locale.FRENCH);
+        List<ReportEvidence.StoredFile> files = evidence.upload(KEY, List.of(file("../../a.png", png), file("b.png", png)), WHO, ANONYMOUS, Locale.FRENCH);
         assertThat(files.get(0).fileName()).isEqualTo("a.png");
         assertThat(evidence.removeDraft("another-key-0123456789", files.get(0).id(), ANONYMOUS)).isFalse();
         assertThat(evidence.removeDraft(KEY, files.get(0).id(), ANONYMOUS)).isTrue();
@@ -96,5 +97,55 @@ class ReportEvidenceTest {
         assertThat(stored()).isZero();
         List<String> audited = new ArrayList<>(db.jdbc.list("select action from audit_event order by seq", r -> r.getString(1)));
         assertThat(audited).containsExactly("report.evidence-uploaded", "report.evidence-removed", "report.evidence-purged");
+    }
+
+    @Test
+    void twoHundredUploadsPastTheDailyQuotaAreRefusedAndTheDiskStaysBounded() throws Exception {
+        try (TestDatabase small = new TestDatabase("rempart.report.upload.files-per-day", "7")) {
+            ReportEvidence limited = new ReportEvidence(small.jdbc, new AuditTrail(small.keys, small.jdbc), small.settings);
+            int accepted = 0;
+            List<String> codes = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                try {
+                    limited.upload("key-" + i + "-0123456789abcdef", List.of(file("a.png", png)), WHO, ANONYMOUS, Locale.FRENCH);
+                    accepted++;
+                } catch (InvalidInputException refused) {
+                    codes.add(refused.errors().get(0).code());
+                    assertThat(refused.errors().get(0).message()).contains("7");
+                }
+            }
+            assertThat(accepted).isEqualTo(7);
+            assertThat(codes).hasSize(193).containsOnly("quota");
+            try (Stream<Path> files = Files.list(small.settings.reportFilesDir())) {
+                assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(7);
+            }
+            // Another address still may; the same member from another address may not.
+            ReportEvidence.Uploader member = new ReportEvidence.Uploader("elsewhere", java.util.Optional.of(new fr.rempart.member.MemberId(java.util.UUID.randomUUID())));
+            small.jdbc.transaction(c -> fr.rempart.platform.db.Jdbc.execute(c, "update report_upload_ledger set member_id = ?", member.member().get().value()));
+            assertThatThrownBy(() -> limited.upload("member-key-0123456789abcdef", List.of(file("a.png", png)), member, ANONYMOUS, Locale.FRENCH))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors().get(0).code()).isEqualTo("quota"));
+            assertThat(limited.upload("other-key-0123456789abcdef", List.of(file("a.png", png)), new ReportEvidence.Uploader("other", java.util.Optional.empty()),
+                    ANONYMOUS, Locale.FRENCH)).hasSize(1);
+            // A day later (the ledger's dates moved back, no sleeping) the quota is free again.
+            small.jdbc.transaction(c -> fr.rempart.platform.db.Jdbc.execute(c, "update report_upload_ledger set created_at = ?",
+                    Instant.now().minus(Duration.ofHours(25))));
+            assertThat(limited.upload("later-key-0123456789abcdef", List.of(file("a.png", png)), WHO, ANONYMOUS, Locale.FRENCH)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFullStoreOrADiskBelowItsFloorRefusesUploadsWithAClearMessage() throws Exception {
+        try (TestDatabase full = new TestDatabase("rempart.report.upload.total-bytes", "10");
+             TestDatabase floor = new TestDatabase("rempart.report.upload.min-free-bytes", String.valueOf(Long.MAX_VALUE / 4))) {
+            for (TestDatabase d : List.of(full, floor)) {
+                ReportEvidence refused = new ReportEvidence(d.jdbc, new AuditTrail(d.keys, d.jdbc), d.settings);
+                assertThatThrownBy(() -> refused.upload("full-key-0123456789abcdef", List.of(file("a.png", png)), WHO, ANONYMOUS, Locale.ENGLISH))
+                        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                            assertThat(e.errors().get(0).code()).isEqualTo("storage-full");
+                            assertThat(e.errors().get(0).message()).contains("without");
+                        });
+                assertThat(refused.drafts("full-key-0123456789abcdef")).isEmpty();
+            }
+        }
     }
 }

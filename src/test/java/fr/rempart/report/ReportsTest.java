@@ -46,7 +46,7 @@ class ReportsTest {
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events),
                 fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
-                new ReportEvidence(db.jdbc, audit, db.settings), db.settings);
+                new ReportEvidence(db.jdbc, audit, db.settings), db.settings, db.keys);
     }
 
     @AfterEach
@@ -92,16 +92,44 @@ class ReportsTest {
     }
 
     @Test
-    void theVictimGetsAnAcknowledgmentWithTheReferenceAndTheChannelsThatFitNoLink() {
-        Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+    void anUnprovenAddressGetsOnlyACodeAndTheAcknowledgmentOnceItIsTypedBackWithNothingTypedInTheForm() {
+        Map<String, Object> phishing = Map.of("firstName", "Votre compte est suspendu", "lastName", "Appelez vite le conseiller");
+        Reports.Filed filed = reports.submit(form(phishing), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
         assertThat(filed.routes()).isNotEmpty();
-        var mail = db.jdbc.one("select recipient, subject, body from outbox_message", r -> new String[]{r.getString(1), r.getString(2), r.getString(3)})
-                .orElseThrow();
-        assertThat(mail[1]).contains("signalement");
-        assertThat(mail[2]).contains(filed.reference().value()).contains("À apporter :").contains("3676").doesNotContain("http");
+        assertThat(reports.acknowledgement(filed.reference())).isEqualTo(Reports.Acknowledgement.CONFIRMATION_SENT);
+        List<String[]> mails = db.jdbc.list("select recipient, subject, body from outbox_message order by id",
+                r -> new String[]{r.getString(1), r.getString(2), r.getString(3)});
+        assertThat(mails).singleElement().satisfies(m -> assertThat(m[2]).doesNotContain(filed.reference().value())
+                .doesNotContain("suspendu").doesNotContain("conseiller").doesNotContain("http").containsPattern("\\d{6}"));
+        String code = mails.get(0)[2].replaceAll("(?s).*?(\\d{6}).*", "$1");
+
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        assertThat(reports.confirmContact(filed.reference(), wrong, Locale.FRENCH)).isFalse();
+        assertThat(count("outbox_message")).isEqualTo(1);
+        assertThat(reports.confirmContact(filed.reference(), code, Locale.FRENCH)).isTrue();
+        assertThat(reports.confirmContact(filed.reference(), code, Locale.FRENCH)).as("spent").isFalse();
+        var ack = db.jdbc.list("select body from outbox_message order by id", r -> r.getString(1)).get(1);
+        assertThat(ack).contains(filed.reference().value()).contains("Madame, Monsieur").contains("À apporter :").contains("3676")
+                .doesNotContain("http").doesNotContain("suspendu").doesNotContain("conseiller");
         for (OfficialChannels.Route route : filed.routes()) {
-            assertThat(mail[2]).contains(fr.rempart.platform.web.Messages.get(Locale.FRENCH, "report.route." + route.name() + ".name"));
+            assertThat(ack).contains(fr.rempart.platform.web.Messages.get(Locale.FRENCH, "report.route." + route.name() + ".name"));
         }
+    }
+
+    @Test
+    void fiveWrongCodesSpendTheCodeAndOneAddressGetsThreeMessagesADayAtMost() {
+        Reports.Filed filed = reports.submit(form(Map.of("submissionKey", "first-key-0123456789")), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+        String code = db.jdbc.list("select body from outbox_message", r -> r.getString(1)).get(0).replaceAll("(?s).*?(\\d{6}).*", "$1");
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < Reports.CODE_ATTEMPTS; i++) {
+            assertThat(reports.confirmContact(filed.reference(), wrong, Locale.FRENCH)).isFalse();
+        }
+        assertThat(reports.confirmContact(filed.reference(), code, Locale.FRENCH)).as("the right code after five tries").isFalse();
+        for (int i = 0; i < 10; i++) {
+            reports.submit(form(Map.of("submissionKey", "other-key-" + i + "-0123456789")), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH);
+        }
+        assertThat(count("report")).isEqualTo(11);
+        assertThat(count("outbox_message")).isEqualTo(3);
     }
 
     @Test
@@ -109,7 +137,8 @@ class ReportsTest {
         java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
         Reports.Filed filed = reports.submit(form(Map.of()), Optional.empty(), new Actor("public", "anonymous"), Locale.FRENCH,
-                List.of(new ReportEvidence.Incoming("capture.png", new java.io.ByteArrayInputStream(png.toByteArray()))));
+                List.of(new ReportEvidence.Incoming("capture.png", new java.io.ByteArrayInputStream(png.toByteArray()))),
+                new ReportEvidence.Uploader("test", Optional.empty()));
         java.nio.file.Path files = db.settings.reportFilesDir();
         assertThat(count("report_attachment")).isEqualTo(1);
         try (var stored = java.nio.file.Files.list(files)) {

@@ -156,6 +156,61 @@ public class Settings {
         return 5 * reportMaxFileBytes() + 256 * 1024;
     }
 
+    /** Evidence files one member, or one address, may upload in 24 hours (drafts and filed alike). */
+    public int reportUploadFilesPerDay() {
+        return positive("rempart.report.upload.files-per-day", 20);
+    }
+
+    /** Evidence bytes one member, or one address, may upload in 24 hours. */
+    public long reportUploadBytesPerDay() {
+        return bytes("rempart.report.upload.bytes-per-day", 60L * 1024 * 1024);
+    }
+
+    /** All evidence kept (drafts and filed reports' files): beyond it, uploads are refused until the purge frees room. */
+    public long reportUploadTotalBytes() {
+        return bytes("rempart.report.upload.total-bytes", 10L * 1024 * 1024 * 1024);
+    }
+
+    /** Free space the evidence directory's disk keeps: below it uploads are refused, whatever the quotas. */
+    public long reportUploadMinFreeBytes() {
+        return bytes("rempart.report.upload.min-free-bytes", 1024L * 1024 * 1024);
+    }
+
+    /** The largest image accepted, in pixels (all frames of a GIF together): it is fully decoded before acceptance. */
+    public long reportImageMaxPixels() {
+        return bytes("rempart.report.image.max-pixels", 40_000_000L);
+    }
+
+    /** The memory PDFBox may use to open a PDF (decoded object streams included); beyond it the PDF is refused. */
+    public long reportPdfMaxMemoryBytes() {
+        return bytes("rempart.report.pdf.max-memory-bytes", 64L * 1024 * 1024);
+    }
+
+    /** Messages a report may send to one address in 24 hours (confirmation codes and acknowledgements together). */
+    public int reportMailsPerRecipientPerDay() {
+        return positive("rempart.report.mails-per-recipient-per-day", 3);
+    }
+
+    private int positive(String key, int fallback) {
+        int value = integer(key, fallback);
+        if (value < 1) {
+            throw new IllegalStateException(key + " must be at least 1");
+        }
+        return value;
+    }
+
+    private long bytes(String key, long fallback) {
+        try {
+            long value = string(key).map(Long::parseLong).orElse(fallback);
+            if (value < 0) {
+                throw new IllegalStateException(key + " must not be negative");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(key + " must be a whole number", e);
+        }
+    }
+
     public Duration sessionIdleTimeout() {
         return duration("rempart.session.idle-timeout", Duration.ofMinutes(30));
     }
@@ -496,6 +551,13 @@ public class Settings {
         helpdeskActionsPerHour();
         helpdeskAlertThreshold();
         reportMaxFileBytes();
+        reportUploadFilesPerDay();
+        reportUploadBytesPerDay();
+        reportUploadTotalBytes();
+        reportUploadMinFreeBytes();
+        reportImageMaxPixels();
+        reportPdfMaxMemoryBytes();
+        reportMailsPerRecipientPerDay();
         breachWorkers();
         noticeLanguage();
         noticeLetters();

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Small bodies for small requests: a JSON or form body is read whole up to 64 KiB (413 beyond) and
- * must be valid UTF-8 (400 otherwise), and JSON may nest 32 levels at most (400), before any parsing. Methods marked {@link Streamed} (file
+ * must be valid UTF-8 (400 otherwise), before any parsing. Methods marked {@link Streamed} (file
  * imports) read their stream themselves, unbounded; methods marked {@link Upload} (evidence files)
  * take up to {@code rempart.report.max-file-bytes} five times over: 413 from the declared length
  * before anything is read, or as soon as a body without one goes past it.
@@ -30,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 public class BodyLimits implements ContainerRequestFilter {
 
     public static final int MAX_BYTES = 64 * 1024;
+    /** JSON nested deeper than this is refused before it is parsed: no form of ours goes past a few levels. */
+    public static final int MAX_JSON_DEPTH = 32;
 
     /** The method reads a large body as a stream (CSV imports). */
     @Retention(RetentionPolicy.RUNTIME)
@@ -77,28 +79,46 @@ public class BodyLimits implements ContainerRequestFilter {
             }
         }
         if (type == null || type.getSubtype().endsWith("json")) {
-            checkDepth(body);
+            checkJsonDepth(body);
         }
         request.setEntityStream(new ByteArrayInputStream(body));
     }
 
-    /** How deep JSON may nest: our documents need four levels; a parser recursing 30,000 deep would exhaust its stack. */
-    static final int MAX_JSON_DEPTH = 32;
+    /**
+     * A text part of a multipart body (the API's {@code report} JSON, a page's fields): read up to 64 KiB (413 beyond)
+     * and checked as UTF-8 (400) before anything parses it; the filter bounds only the whole of an upload.
+     */
+    public static byte[] smallPartBytes(jakarta.ws.rs.core.EntityPart part) throws IOException {
+        try (InputStream in = part.getContent()) {
+            byte[] bytes = readAtMost(in, MAX_BYTES);
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                throw new ProblemException(400, "problem.invalid-utf8");
+            }
+            return bytes;
+        }
+    }
 
-    /** Refuses JSON nested deeper than {@link #MAX_JSON_DEPTH}, by one pass over the bytes (strings skipped), before any parser sees it. */
-    static void checkDepth(byte[] json) {
+    public static String smallPart(jakarta.ws.rs.core.EntityPart part) throws IOException {
+        return new String(smallPartBytes(part), StandardCharsets.UTF_8);
+    }
+
+    /** Refuses (400) JSON nested deeper than {@link #MAX_JSON_DEPTH}, from its bytes, before a parser recurses into it. */
+    public static void checkJsonDepth(byte[] json) {
         int depth = 0;
-        boolean inString = false;
+        boolean string = false;
         for (int i = 0; i < json.length; i++) {
             byte b = json[i];
-            if (inString) {
+            if (string) {
                 if (b == '\\') {
                     i++;
                 } else if (b == '"') {
-                    inString = false;
+                    string = false;
                 }
             } else if (b == '"') {
-                inString = true;
+                string = true;
             } else if (b == '{' || b == '[') {
                 if (++depth > MAX_JSON_DEPTH) {
                     throw new ProblemException(400, "problem.json-too-deep", MAX_JSON_DEPTH);

@@ -30,6 +30,9 @@ public final class JsonBinder {
      */
     public static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
+    /** Errors named in one answer at most: a body of 10,000 unknown keys gets a short answer, not one line each. */
+    public static final int MAX_ERRORS = 20;
+
     private JsonBinder() {
     }
 
@@ -40,7 +43,7 @@ public final class JsonBinder {
         }
         T result = bind(object, type, "", errors, locale);
         if (!errors.isEmpty()) {
-            throw new InvalidInputException(errors);
+            throw new InvalidInputException(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors);
         }
         return result;
     }
@@ -49,6 +52,9 @@ public final class JsonBinder {
         RecordComponent[] components = type.getRecordComponents();
         Set<String> known = java.util.Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
         for (String name : object.keySet()) {
+            if (errors.size() > MAX_ERRORS) {
+                break; // enough to tell the caller; the rest would only cost time
+            }
             if (!known.contains(name)) {
                 errors.add(new FieldError(prefix + name, "unknown", Messages.get(locale, "json.unknown-field")));
             }
