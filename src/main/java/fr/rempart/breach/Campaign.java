@@ -22,9 +22,12 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class Campaign {
 
-    /** The figures and the daily series ({@code day → fact → count}). */
+    /**
+     * The figures and the daily series ({@code day → fact → count}); {@code copiedCodes}: the
+     * incident's verification codes checked from so many addresses that they are taken as copied.
+     */
     public record View(String incident, long flagged, long notifiedByEmail, long notifiedByLetter, Map<String, Long> facts, long atRisk,
-                       Map<LocalDate, Map<String, Long>> daily) {
+                       long copiedCodes, Map<LocalDate, Map<String, Long>> daily) {
     }
 
     @Inject
@@ -35,6 +38,8 @@ public class Campaign {
     Jdbc jdbc;
     @Inject
     fr.rempart.notify.NoticeQueue notices;
+    @Inject
+    fr.rempart.notify.MessageCheckCounts checks;
 
     public View of(String incident) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -46,7 +51,7 @@ public class Campaign {
             fact.daily(incident).forEach((day, n) -> daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).put(fact.name(), n));
         }
         return new View(incident, members.countFlagged(incident), notices.countDone(incident, "EMAIL"), notices.countDone(incident, "LETTER"),
-                counts, members.countAtRisk(incident), daily);
+                counts, members.countAtRisk(incident), checks.countCopied(incident), daily);
     }
 
     /**
