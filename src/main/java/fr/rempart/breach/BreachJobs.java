@@ -192,21 +192,24 @@ public class BreachJobs {
 
     /** The rejected rows as CSV ({@code line;code;column}), a page at a time: the API's {@code …/rejects} and the import command's report. */
     void writeRejects(String id, java.io.Writer writer) throws IOException {
-        writer.write("line;code;column\n");
+        fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(writer);
+        csv.row("line", "code", "column");
         long after = 0;
         List<BreachListReader.Reject> page;
         do {
             page = rejects(id, after, REPORT_PAGE);
             for (BreachListReader.Reject r : page) {
-                writer.write(r.line() + ";" + r.code() + ";" + (r.column() == null ? "" : r.column()) + "\n");
+                csv.row(String.valueOf(r.line()), r.code(), r.column());
                 after = r.line();
             }
         } while (page.size() == REPORT_PAGE);
+        csv.flush();
     }
 
     /** The rows sent to review as CSV ({@code line;member_number;reason}): never a NIR. */
     void writeReview(String id, java.io.Writer writer) throws IOException {
-        writer.write("line;member_number;reason\n");
+        fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(writer);
+        csv.row("line", "member_number", "reason");
         long after = 0;
         List<String[]> page;
         do {
@@ -216,11 +219,12 @@ public class BreachJobs {
             boolean full = page.size() == REPORT_PAGE;
             for (String[] r : page) {
                 if (!full || Long.parseLong(r[0]) != last) {
-                    writer.write(r[0] + ";" + r[1] + ";" + r[2] + "\n");
+                    csv.row(r);
                 }
             }
             after = full ? last - 1 : last;
         } while (page.size() == REPORT_PAGE);
+        csv.flush();
     }
 
     /**

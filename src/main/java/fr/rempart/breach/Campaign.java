@@ -2,6 +2,7 @@ package fr.rempart.breach;
 
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.platform.csv.CsvExport;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -22,9 +23,12 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class Campaign {
 
-    /** The figures and the daily series ({@code day → fact → count}). */
+    /**
+     * The figures and the daily series ({@code day → fact → count}); {@code copiedCodes}: the
+     * incident's verification codes checked from so many addresses that they are taken as copied.
+     */
     public record View(String incident, long flagged, long notifiedByEmail, long notifiedByLetter, Map<String, Long> facts, long atRisk,
-                       Map<LocalDate, Map<String, Long>> daily) {
+                       long copiedCodes, Map<LocalDate, Map<String, Long>> daily) {
     }
 
     @Inject
@@ -35,6 +39,8 @@ public class Campaign {
     Jdbc jdbc;
     @Inject
     fr.rempart.notify.NoticeQueue notices;
+    @Inject
+    fr.rempart.notify.MessageCheckCounts checks;
 
     public View of(String incident) {
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -46,32 +52,29 @@ public class Campaign {
             fact.daily(incident).forEach((day, n) -> daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).put(fact.name(), n));
         }
         return new View(incident, members.countFlagged(incident), notices.countDone(incident, "EMAIL"), notices.countDone(incident, "LETTER"),
-                counts, members.countAtRisk(incident), daily);
+                counts, members.countAtRisk(incident), checks.countCopied(incident), daily);
     }
 
     /**
      * Members still at risk as CSV, for outreach (member number, names, contact, what is pending —
      * never the NIR), a page of 5,000 at a time: the API's export and the campaign page's link.
+     * A member's own fields may hold a formula sign (an e-mail may start with {@code =}):
+     * {@link CsvExport} neutralises them.
      */
     public void writeAtRisk(String incident, java.io.OutputStream out) throws java.io.IOException {
-        java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
-        writer.write("member_number;nom;prenom;courriel;telephone;a_faire\n");
+        CsvExport csv = CsvExport.to(out);
+        csv.row("member_number", "nom", "prenom", "courriel", "telephone", "a_faire");
         String after = "";
         List<Member> page;
         do {
             page = members.atRisk(incident, after, 5_000);
             for (Member m : page) {
-                writer.write(String.join(";", m.number().value(), cell(m.lastName().value()), cell(m.firstName().value()),
-                        m.email() == null ? "" : m.email().value(), m.phone() == null ? "" : m.phone().e164(),
-                        m.requiredActions().stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(" "))) + "\n");
+                csv.row(m.number().value(), m.lastName().value(), m.firstName().value(), m.email() == null ? "" : m.email().value(),
+                        m.phone() == null ? "" : m.phone().e164(),
+                        m.requiredActions().stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(" ")));
                 after = m.number().value();
             }
         } while (page.size() == 5_000);
-        writer.flush();
-    }
-
-    /** A name inside a CSV cell: the separator and line breaks cannot occur in a valid name, a leading formula sign is neutralised. */
-    private static String cell(String value) {
-        return value.startsWith("=") || value.startsWith("+") || value.startsWith("-") || value.startsWith("@") ? "'" + value : value;
+        csv.flush();
     }
 }

@@ -70,6 +70,7 @@ public class CampaignPages {
         model.put("totpEnrolled", view.facts().getOrDefault("totpEnrolled", 0L));
         model.put("signedInSince", view.facts().getOrDefault("signedInSince", 0L));
         model.put("atRisk", view.atRisk());
+        model.put("copiedCodes", view.copiedCodes());
         model.put("legend", legend(locale));
         model.put("days", days(view.daily()));
         model.put("bars", bars(view.daily()));

@@ -117,7 +117,7 @@ public class IncidentResource {
         });
         return Response.ok(JsonBinder.JSON.createObjectBuilder().add("incident", id).add("flagged", view.flagged())
                 .add("notified", JsonBinder.JSON.createObjectBuilder().add("email", view.notifiedByEmail()).add("letter", view.notifiedByLetter()))
-                .add("facts", facts).add("atRisk", view.atRisk()).add("daily", daily).build().toString()).header("Cache-Control", "no-store").build();
+                .add("facts", facts).add("atRisk", view.atRisk()).add("copiedCodes", view.copiedCodes()).add("daily", daily).build().toString()).header("Cache-Control", "no-store").build();
     }
 
     /** Members still at risk, for outreach (member number, names, contact, what is pending; never the NIR). */

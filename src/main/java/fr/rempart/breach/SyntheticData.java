@@ -67,7 +67,11 @@ public final class SyntheticData {
         return new Person(number, nir, LAST[random.nextInt(LAST.length)], firsts[random.nextInt(firsts.length)], birth, sexDigit == 1 ? 'M' : 'F');
     }
 
-    /** The members' CSV, as {@code POST /api/v1/member-imports} takes it. */
+    /**
+     * The members' CSV, as {@code POST /api/v1/member-imports} takes it. Input for Rempart's own
+     * readers, not an export for people, so not {@code CsvExport}: the benchmark writes it in chunks
+     * it concatenates, where a byte order mark per chunk would land inside the data.
+     */
     public static void writeMembers(long count, Writer out) throws IOException {
         out.write("member_number;nir;nom;prenom;date_naissance;sexe;courriel\n");
         for (long i = 0; i < count; i++) {

@@ -1,6 +1,5 @@
 package fr.rempart.notify;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
 import fr.rempart.platform.pdf.EmbeddedFont;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -135,8 +134,8 @@ public final class LetterRenderer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        rows.add(new String[]{String.valueOf(rows.size() + 1), cell(letter.memberNumber()), String.valueOf(firstPage),
-                String.valueOf(pages.size()), cell(letter.recipientName()), cell(String.join(" / ", letter.addressLines()))});
+        rows.add(new String[]{String.valueOf(rows.size() + 1), letter.memberNumber(), String.valueOf(firstPage),
+                String.valueOf(pages.size()), letter.recipientName(), String.join(" / ", letter.addressLines())});
     }
 
     /** Saves the PDF and the manifest (each aside, then renamed into place) and frees the document; a second call returns the same batch. */
@@ -148,9 +147,10 @@ public final class LetterRenderer {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             writeAside(pdf, out -> document.save(new DigestOutputStream(out, sha256)));
             writeAside(manifest, out -> {
-                CsvWriter csv = CsvWriter.builder().fieldSeparator(';').build(out, StandardCharsets.UTF_8);
-                csv.writeRecord(HEADER);
-                rows.forEach(csv::writeRecord);
+                // Opened in a spreadsheet by the print shop: the BOM and the neutralised cells of every export.
+                fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(out);
+                csv.row(HEADER);
+                rows.forEach(csv::row);
                 csv.flush();
             });
             batch = new Batch(pdf, manifest, rows.size(), document.getNumberOfPages(), HexFormat.of().formatHex(sha256.digest()));
@@ -267,12 +267,6 @@ public final class LetterRenderer {
 
     private static String join(String place, String date) {
         return place == null || place.isBlank() ? date : date == null || date.isBlank() ? place : place + ", " + date;
-    }
-
-    /** A manifest cell: a leading formula sign is neutralised so that a spreadsheet shows it as text. */
-    private static String cell(String value) {
-        String v = value == null ? "" : value;
-        return !v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0 ? "'" + v : v;
     }
 
     @FunctionalInterface

@@ -29,7 +29,7 @@ import java.util.Map;
 public class MessageCheckPages {
 
     @Inject
-    MessageCodes codes;
+    MessageCheckCounts codes;
     @Inject
     Pages pages;
     @Inject
@@ -59,12 +59,14 @@ public class MessageCheckPages {
             model.put("error", Messages.get(locale, "message-check.missing"));
             return Response.status(400).entity(pages.render("message-check", locale, model)).build();
         }
-        MessageCodes.Check check = codes.check(code);
+        MessageCodes.Check check = codes.check(code, ClientInfo.of(request, settings).address());
         model.put("checked", true);
-        model.put("genuine", check.verdict() == MessageCodes.Verdict.GENUINE);
+        model.put("copied", check.verdict() == MessageCodes.Verdict.COPIED);
         model.put("verdict", Messages.get(locale, "message-check.verdict." + check.verdict().name()));
         model.put("advice", Messages.get(locale, "message-check.advice." + check.verdict().name(), settings.helpdeskPhone()));
         if (check.sent() != null) {
+            // Also for a copied code: what the real message asked tells a person how theirs differs.
+            model.put("sent", true);
             model.put("sentAt", Pages.dateTime(check.sent().sentAt(), locale, FormatStyle.LONG));
             model.put("channel", Messages.get(locale, "message-check.channel." + check.sent().channel()));
             model.put("asked", Messages.get(locale, "message-check.asked." + check.sent().purpose()));

@@ -28,7 +28,8 @@ import java.util.Locale;
 /**
  * {@code POST /api/v1/message-checks} {@code {"code"}}: did the mutual really send a message
  * carrying this code — when, by which channel, and what it asked. Never who received it. Open to
- * anyone, limited per address (10 a minute), a typo told apart from an unknown code.
+ * anyone, limited per address (10 a minute), a typo told apart from an unknown code, a code checked
+ * from many addresses answered as likely copied ({@link MessageCheckCounts}).
  */
 @Path("api/v1/message-checks")
 public class MessageCheckResource {
@@ -37,7 +38,7 @@ public class MessageCheckResource {
     static final AddressLimiter LIMITER = new AddressLimiter(10);
 
     @Inject
-    MessageCodes codes;
+    MessageCheckCounts codes;
     @Inject
     Settings settings;
     @Context
@@ -58,9 +59,11 @@ public class MessageCheckResource {
             throw new ProblemException(400, "message-check.missing");
         }
         Locale locale = Locales.of(headers);
-        MessageCodes.Check check = codes.check(text.getString());
+        MessageCodes.Check check = codes.check(text.getString(), ClientInfo.of(servletRequest, settings).address());
         JsonObjectBuilder answer = JsonBinder.JSON.createObjectBuilder().add("genuine", check.verdict() == MessageCodes.Verdict.GENUINE)
-                .add("verdict", check.verdict().name());
+                .add("verdict", check.verdict().name())
+                // A genuine code seen on many messages proves nothing about the message in hand: "genuine" is false then.
+                .add("likelyCopied", check.verdict() == MessageCodes.Verdict.COPIED);
         if (check.sent() != null) {
             answer.add("sentAt", check.sent().sentAt().toString()).add("channel", check.sent().channel())
                     .add("purpose", check.sent().purpose())

@@ -21,12 +21,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class MessageCodes {
 
-    /** What a genuine message was: when, by which channel, for what. */
-    public record Sent(Instant sentAt, String channel, String purpose) {
+    /**
+     * What a genuine message was: when, by which channel, for what, for which incident (null: none);
+     * {@code codeHash} names the stored message (the checks are counted against it).
+     */
+    public record Sent(Instant sentAt, String channel, String purpose, String incident, String codeHash) {
     }
 
-    /** The outcome of a check. */
-    public enum Verdict { GENUINE, UNKNOWN, MISTYPED }
+    /**
+     * The outcome of a check. {@code COPIED}: the code was really issued, but checked from so many
+     * addresses that it has surely been printed on messages the mutual did not send
+     * ({@link MessageCheckCounts}).
+     */
+    public enum Verdict { GENUINE, UNKNOWN, MISTYPED, COPIED }
 
     public record Check(Verdict verdict, Sent sent) {
     }
@@ -41,7 +48,7 @@ public class MessageCodes {
     /** A new code for a message sent now; stored in the caller's transaction (the notice and its code go together). */
     public String issue(String channel, String purpose, Instant at) {
         String code = fresh(1).get(0);
-        issued(java.util.List.of(code), java.util.List.of(channel), purpose, at);
+        issued(java.util.List.of(code), java.util.List.of(channel), purpose, null, at);
         return code;
     }
 
@@ -81,10 +88,19 @@ public class MessageCodes {
         return raw.substring(0, 4) + "-" + raw.substring(4, 8) + "-" + raw.substring(8);
     }
 
-    /** Stores codes (each with its channel) with their purpose and time, in one statement in the caller's transaction. */
-    public void issued(java.util.List<String> codes, java.util.List<String> channels, String purpose, Instant at) {
-        jdbc.update("insert into sent_message (code_hash, channel, purpose, sent_at) select t.h, t.c, ?, ? from unnest(?, ?) as t(h, c)", purpose, at,
-                Jdbc.array("varchar", codes.stream().map(MessageCodes::hash).toList()), Jdbc.array("varchar", channels));
+    /**
+     * Stores codes (each with its channel) with their purpose, incident (null: none) and time, in one
+     * statement in the caller's transaction.
+     */
+    public void issued(java.util.List<String> codes, java.util.List<String> channels, String purpose, String incident, Instant at) {
+        jdbc.update("insert into sent_message (code_hash, channel, purpose, incident, sent_at) select t.h, t.c, ?, ?, ? from unnest(?, ?) as t(h, c)",
+                purpose, incident, at, Jdbc.array("varchar", codes.stream().map(MessageCodes::hash).toList()), Jdbc.array("varchar", channels));
+    }
+
+    /** The code as printed ({@code K7QM-3XWD-R8}) whatever the spaces, dashes and case typed; meaningful only for a well-formed code. */
+    static String canonical(String typed) {
+        String code = typed.toUpperCase(Locale.ROOT).replaceAll("[\\s\\-]", "");
+        return code.length() != 10 ? code : code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8);
     }
 
     /** Spaces, dashes and case do not matter; the check character catches a mistyped character. */
@@ -93,8 +109,8 @@ public class MessageCodes {
         boolean wellFormed = code.length() == 10 && code.chars().allMatch(c -> ALPHABET.indexOf(c) >= 0)
                 && checkCharacter(code.substring(0, 9)) == code.charAt(9);
         // The lookup runs for every input, well formed or not, so that the answer takes the same time.
-        Optional<Sent> sent = jdbc.one("select sent_at, channel, purpose from sent_message where code_hash = ?",
-                r -> new Sent(Jdbc.instant(r, "sent_at"), r.getString(2), r.getString(3)), Secrets.sha256Hex(code));
+        Optional<Sent> sent = jdbc.one("select sent_at, channel, purpose, incident, code_hash from sent_message where code_hash = ?",
+                r -> new Sent(Jdbc.instant(r, "sent_at"), r.getString(2), r.getString(3), r.getString(4), r.getString(5)), Secrets.sha256Hex(code));
         if (!wellFormed) {
             return new Check(Verdict.MISTYPED, null);
         }

@@ -116,7 +116,7 @@ public class NoticeQueue {
             jdbc.update("insert into notice (member_id, purpose, incident, channel, code, created_at) select t.m, ?, ?, t.c, t.d, ? "
                     + "from unnest(?, ?, ?) as t(m, c, d)", BREACH, incident, at, Jdbc.array("uuid", members), Jdbc.array("varchar", channels),
                     Jdbc.array("varchar", codes));
-            this.codes.issued(codes, channels, BREACH, at);
+            this.codes.issued(codes, channels, BREACH, incident, at);
         }
         return notified;
     }

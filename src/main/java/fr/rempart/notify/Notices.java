@@ -75,6 +75,17 @@ public class Notices {
         send(supervisor, "", Locale.FRENCH, "mail.helpdesk-volume", agent, actions);
     }
 
+    /**
+     * To a security admin: a genuine verification code was checked from many addresses, so it is
+     * surely printed on messages the mutual did not send; the check now says so.
+     */
+    public void messageCodeCopied(fr.rempart.member.Email admin, String code, MessageCodes.Sent sent, int addresses) {
+        Locale locale = Locale.FRENCH;
+        send(admin, "", locale, "mail.message-code-copied", code, Messages.get(locale, "message-check.channel." + sent.channel()),
+                DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale).format(sent.sentAt().atZone(PARIS)),
+                sent.incident() == null ? "-" : sent.incident(), addresses);
+    }
+
     /** The one-time code a helpdesk agent asks the caller to read back: whoever reads it receives the member's e-mail. */
     public void helpdeskCode(Member member, String code, long minutes) {
         send(member, "mail.helpdesk-code", code, minutes);

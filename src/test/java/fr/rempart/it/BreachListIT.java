@@ -156,7 +156,7 @@ class BreachListIT {
         assertThat(after.getInt("atRisk")).isEqualTo(2); // the second factor is still to enrol
         assertThat(after.getJsonArray("daily").toString()).contains("\"flagged\":2");
         String atRisk = Api.get("/api/v1/incidents/" + incident + "/at-risk", admin()).body();
-        assertThat(atRisk).startsWith("member_number;").contains(a + ";").contains(b + ";").doesNotContain(c + ";").doesNotContain(nirA);
+        assertThat(atRisk).startsWith("\uFEFFmember_number;").contains(a + ";").contains(b + ";").doesNotContain(c + ";").doesNotContain(nirA);
 
         // The letters, printed now for the print shop (not when a batch is full): a PDF with the notice and its own code, and a manifest.
         HttpResponse<String> print = Api.postJson("/api/v1/incidents/" + incident + "/letter-batches", admin(), "{}");
@@ -180,7 +180,7 @@ class BreachListIT {
         assertThat(letterCode.find()).as(letters).isTrue();
         assertThat(Api.json(Api.postJson("/api/v1/message-checks", null, "{\"code\":\"" + letterCode.group(1) + "\"}")).getString("channel"))
                 .isEqualTo("LETTER");
-        assertThat(Api.get(batch.getString("manifest"), admin()).body()).startsWith("sequence;member_number;first_page;pages").contains(a);
+        assertThat(Api.get(batch.getString("manifest"), admin()).body()).startsWith("\uFEFFsequence;member_number;first_page;pages").contains(a);
         assertThat(Api.json(Api.get("/api/v1/incidents/" + incident + "/campaign", admin())).getJsonObject("notified").getInt("letter"))
                 .isEqualTo(2);
         assertThat(Api.get(batch.getString("pdf"), server.token("helpdesk-agent")).statusCode()).isEqualTo(403);
@@ -193,7 +193,7 @@ class BreachListIT {
         assertThat(campaignPage).contains("id=\"notified-letter\">2<").contains("id=\"at-risk-export\"");
         HttpResponse<String> export = staff.get("/staff/incidents/" + incident + "/campaign/at-risk.csv");
         assertThat(export.statusCode()).isEqualTo(200);
-        assertThat(export.body()).startsWith("member_number;").contains(a + ";").doesNotContain(nirA);
+        assertThat(export.body()).startsWith("\uFEFFmember_number;").contains(a + ";").doesNotContain(nirA);
         assertThat(new FormClient(server).get("/staff/incidents/" + incident + "/campaign").headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/staff/signin"));
 

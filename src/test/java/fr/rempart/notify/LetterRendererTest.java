@@ -59,7 +59,10 @@ class LetterRendererTest {
     }
 
     private static List<CsvRecord> manifest(Path file) throws IOException {
-        try (CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(';').ofCsvRecord(file)) {
+        // A spreadsheet's export: the UTF-8 byte order mark first, so Excel keeps the accents.
+        byte[] start = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 3);
+        assertThat(start).containsExactly(0xEF, 0xBB, 0xBF);
+        try (CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(';').detectBomHeader(true).ofCsvRecord(file)) {
             return csv.stream().toList();
         }
     }

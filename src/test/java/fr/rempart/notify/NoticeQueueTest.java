@@ -79,7 +79,7 @@ class NoticeQueueTest {
         codes.random = new java.util.Random(42); // the same draws again: the first one is taken
         List<String> fresh = codes.fresh(3);
         assertThat(fresh).hasSize(3).doesNotHaveDuplicates().doesNotContain(first);
-        codes.issued(fresh, List.of("EMAIL", "EMAIL", "LETTER"), "BREACH_NOTICE", Instant.now());
+        codes.issued(fresh, List.of("EMAIL", "EMAIL", "LETTER"), "BREACH_NOTICE", "INC-1", Instant.now());
         assertThat(db.jdbc.one("select count(*) from sent_message", r -> r.getLong(1))).contains(4L);
     }
 

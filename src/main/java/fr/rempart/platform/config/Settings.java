@@ -482,6 +482,18 @@ public class Settings {
         return value;
     }
 
+    /**
+     * Distinct addresses checking one message code past which the code is taken as copied onto other
+     * messages: the check answers "likely copied" and the security admins are alerted once.
+     */
+    public int messageCheckCopiedAddresses() {
+        int addresses = integer("rempart.message-check.copied-addresses", 20);
+        if (addresses < 2 || addresses > 10_000) {
+            throw new IllegalStateException("rempart.message-check.copied-addresses must be between 2 and 10000");
+        }
+        return addresses;
+    }
+
     /** Letters per print-shop batch (one PDF each). */
     public int letterBatchSize() {
         int size = integer("rempart.notify.letter-batch-size", 1000);
@@ -536,6 +548,7 @@ public class Settings {
         }
         deviceCookieLifetime();
         importBatchSize();
+        messageCheckCopiedAddresses();
         smtpPort();
         if (!List.of("SHA1", "SHA256", "SHA512").contains(totpAlgorithm()) || (totpDigits() != 6 && totpDigits() != 8) || totpPeriod() < 15) {
             throw new IllegalStateException("rempart.totp.*: algorithm SHA1, SHA256 or SHA512; 6 or 8 digits; a period of 15 s or more");
