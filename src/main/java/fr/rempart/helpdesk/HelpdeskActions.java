@@ -33,9 +33,10 @@ import java.util.Optional;
 /**
  * The helpdesk's actions on an account. Each needs a reason; unlocking and resetting the second
  * factor also need the caller proven ({@link Verifications}) by the same agent. A second factor
- * reset on a breached (flagged) account waits for a supervisor — another person, within
- * {@code rempart.helpdesk.approval-lifetime} — because that is exactly what a fraudster holding the
- * leaked facts asks for. Every action is audited with its reason, written in the member's timeline,
+ * reset waits for a supervisor — another person, within {@code rempart.helpdesk.approval-lifetime} —
+ * unless the caller read back a code sent to the contact on file and no breach flagged the member:
+ * a flagged account's reset is exactly what a fraudster holding the leaked facts asks for, and a
+ * face-to-face check is one agent's word. Searches and member reads count in the same hourly limit. Every action is audited with its reason, written in the member's timeline,
  * and told to the member by e-mail; an agent's actions are limited per hour, and unusual volume
  * raises an alert to the supervisors.
  */
@@ -148,10 +149,10 @@ public class HelpdeskActions {
             }
             String proven = proof.map(p -> p.method().name()).orElse("none");
             Outcome outcome;
-            if (action == HelpdeskAction.RESET_TOTP && !(proof.map(p -> p.method() != Verifications.Method.IN_PERSON).orElse(false)
-                    && !flagged(member))) {
-                // Removing the factor hands the account to whoever is proven: at once only for a member the leak does not concern,
-                // proven by a code to the contact on file. A face-to-face check is the agent's word alone; a second person confirms it.
+            // Removing the factor hands the account to whoever was proven: at once only for a member the leak does not concern,
+            // proven by a code to the contact on file. A face-to-face check is the agent's word alone; a second person confirms it.
+            boolean byCode = proof.map(p -> p.method() != Verifications.Method.IN_PERSON).orElse(false);
+            if (action == HelpdeskAction.RESET_TOTP && !(byCode && !flagged(member))) {
                 String id = Secrets.token(16);
                 Instant now = now();
                 Jdbc.execute(c, "insert into helpdesk_approval (id, member_id, action, reason, requested_by, requester, verification_id, status, "
