@@ -33,9 +33,10 @@ import java.util.Optional;
 /**
  * The helpdesk's actions on an account. Each needs a reason; unlocking and resetting the second
  * factor also need the caller proven ({@link Verifications}) by the same agent. A second factor
- * reset on a breached (flagged) account waits for a supervisor — another person, within
- * {@code rempart.helpdesk.approval-lifetime} — because that is exactly what a fraudster holding the
- * leaked facts asks for. Every action is audited with its reason, written in the member's timeline,
+ * reset waits for a supervisor — another person, within {@code rempart.helpdesk.approval-lifetime} —
+ * unless the caller read back a code sent to the contact on file and no breach flagged the member:
+ * a flagged account's reset is exactly what a fraudster holding the leaked facts asks for, and a
+ * face-to-face check is one agent's word. Searches and member reads count in the same hourly limit. Every action is audited with its reason, written in the member's timeline,
  * and told to the member by e-mail; an agent's actions are limited per hour, and unusual volume
  * raises an alert to the supervisors.
  */
@@ -51,11 +52,39 @@ public class HelpdeskActions {
     /** Codes sent to one member in an hour, whoever asks: a member's mailbox is not a brute-force oracle. */
     static final int MAX_CODES_PER_HOUR = 5;
 
-    /** A request waiting for (or decided by) a supervisor; {@code expired} when it waited too long. */
+    /**
+     * A request waiting for (or decided by) a supervisor; {@code expired} when it waited too long.
+     * {@code requester} is the person who asked ({@link Agent#who()}): the four-eyes rule compares it.
+     */
     public record Approval(String id, String memberNumber, HelpdeskAction action, String reason, String requestedBy, Status status,
-                           Instant createdAt, Instant expiresAt, String decidedBy) {
+                           Instant createdAt, Instant expiresAt, String decidedBy, String requester) {
         public boolean expired() {
             return status == Status.PENDING && expiresAt.isBefore(Instant.now());
+        }
+
+        /** Whether this person asked for it, by whatever way they signed in (requests filed before V18 name only the actor). */
+        public boolean askedBy(Agent agent) {
+            return requestedBy.equals(agent.id()) || (requester != null && requester.equals(agent.who()));
+        }
+    }
+
+    /** What the helpdesk reads about members: each read is audited and counts in the agent's hourly limit. */
+    public enum Read {
+        /** A search, whatever it found. */
+        SEARCH("helpdesk.search"),
+        /** A member's page or record (contacts masked); the same member again within the hour counts once. */
+        MEMBER("helpdesk.member-read"),
+        /** The member's contact details in full, asked for explicitly with a reason. */
+        CONTACT("helpdesk.contact-revealed");
+
+        private final String action;
+
+        Read(String action) {
+            this.action = action;
+        }
+
+        public String action() {
+            return action;
         }
     }
 
@@ -120,12 +149,15 @@ public class HelpdeskActions {
             }
             String proven = proof.map(p -> p.method().name()).orElse("none");
             Outcome outcome;
-            if (action == HelpdeskAction.RESET_TOTP && flagged(member)) {
+            // Removing the factor hands the account to whoever was proven: at once only for a member the leak does not concern,
+            // proven by a code to the contact on file. A face-to-face check is the agent's word alone; a second person confirms it.
+            boolean byCode = proof.map(p -> p.method() != Verifications.Method.IN_PERSON).orElse(false);
+            if (action == HelpdeskAction.RESET_TOTP && !(byCode && !flagged(member))) {
                 String id = Secrets.token(16);
                 Instant now = now();
-                Jdbc.execute(c, "insert into helpdesk_approval (id, member_id, action, reason, requested_by, verification_id, status, created_at, expires_at) "
-                        + "values (?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)", id, member.id().value(), action.path(), why, agent.id(),
-                        proof.map(Verifications.Proof::id).orElse(null), now, now.plus(approvalLifetime));
+                Jdbc.execute(c, "insert into helpdesk_approval (id, member_id, action, reason, requested_by, requester, verification_id, status, "
+                        + "created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)", id, member.id().value(), action.path(), why,
+                        agent.id(), agent.who(), proof.map(Verifications.Proof::id).orElse(null), now, now.plus(approvalLifetime));
                 audit.record(agent.actor(), "helpdesk.approval-requested", member.number().value(), why, "action=" + action.path()
                         + " approval=" + id + " verification=" + proven);
                 timeline.record(member.id(), "helpdesk.approval-requested", null, action.path());
@@ -156,14 +188,49 @@ public class HelpdeskActions {
         });
     }
 
-    /** Records a document checked face to face, within the agent's hourly limit; the member is told. */
+    /**
+     * Records a document checked face to face, within the agent's hourly limit; the member is told.
+     * Only a person vouches for what they saw: an application's token records nothing (403).
+     */
     public Verifications.Proof inPerson(Member member, Agent agent, String checked) {
+        if (!agent.person()) {
+            throw new ProblemException(403, "helpdesk.verification.person-only");
+        }
         return jdbc.transaction(c -> {
             int recent = withinLimit(agent);
             Verifications.Proof proof = verifications.inPerson(member, agent, checked);
             notices.helpdeskAction(member, "helpdesk.action.verified-in-person.done");
             watchVolume(agent, recent + 1);
             return proof;
+        });
+    }
+
+    /** What a read found, and what the audit trail says of it. */
+    public record Seen<T>(T value, String detail) {
+    }
+
+    /**
+     * A read, counted in the agent's hourly limit before it runs (429 at the limit: nothing read),
+     * then audited with who, what and why in the same transaction. {@code subject} is the member read
+     * (null for a search); {@code detail} says what, never a searched NIR or address. The reason is
+     * optional, but a reveal of the contact details takes one, and a person (403 for an application).
+     */
+    public <T> T read(Agent agent, Read read, String subject, String reason, Locale locale, java.util.function.Supplier<Seen<T>> reading) {
+        String why;
+        if (read == Read.CONTACT) {
+            if (!agent.person()) {
+                throw new ProblemException(403, "helpdesk.reveal.person-only");
+            }
+            why = reason(reason, locale);
+        } else {
+            why = optionalReason(reason, locale);
+        }
+        return jdbc.transaction(c -> {
+            int recent = withinLimit(agent);
+            Seen<T> seen = reading.get();
+            audit.record(agent.actor(), read.action(), subject, why, seen.detail());
+            watchVolume(agent, recent + 1);
+            return seen.value();
         });
     }
 
@@ -200,7 +267,7 @@ public class HelpdeskActions {
         if (approval.expired()) {
             throw new ProblemException(410, "helpdesk.approval.expired");
         }
-        if (approval.requestedBy().equals(supervisor.id())) {
+        if (approval.askedBy(supervisor)) {
             throw new ProblemException(403, "helpdesk.approval.not-yourself");
         }
         Member member = memberRepository.byNumber(fr.rempart.member.MemberNumber.parse(approval.memberNumber()))
@@ -228,18 +295,18 @@ public class HelpdeskActions {
 
     /** The requests waiting for a supervisor, oldest first, lapsed ones included (marked). */
     public List<Approval> pending() {
-        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
                 + "from helpdesk_approval a join member m on m.id = a.member_id where a.status = 'PENDING' order by a.created_at", HelpdeskActions::approval);
     }
 
     public Optional<Approval> approval(String id) {
-        return jdbc.one("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+        return jdbc.one("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
                 + "from helpdesk_approval a join member m on m.id = a.member_id where a.id = ?", HelpdeskActions::approval, id);
     }
 
     /** The member's requests, newest first (the console shows what waits). */
     public List<Approval> of(Member member) {
-        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by "
+        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
                 + "from helpdesk_approval a join member m on m.id = a.member_id where a.member_id = ? order by a.created_at desc", HelpdeskActions::approval,
                 member.id().value());
     }
@@ -314,11 +381,18 @@ public class HelpdeskActions {
         }
     }
 
+    /**
+     * Actions, searches and reveals count one each; member reads count once per member (the page comes
+     * back after every action of a call: harvesting is many members, not one member read again).
+     */
     private int recentActions(Agent agent) {
-        return jdbc.one("select count(*) from audit_event where actor = ? and at > ? and action in ('helpdesk.unlock', 'helpdesk.reset-totp', "
-                        + "'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', 'helpdesk.approval-requested', "
-                        + "'helpdesk.verification-sent', 'helpdesk.verified-in-person')",
-                r -> r.getInt(1), agent.id(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
+        Instant since = Instant.now().minus(Duration.ofHours(1));
+        return jdbc.one("select (select count(*) from audit_event where actor = ? and at > ? and action in ('helpdesk.unlock', "
+                        + "'helpdesk.reset-totp', 'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', "
+                        + "'helpdesk.approval-requested', 'helpdesk.verification-sent', 'helpdesk.verified-in-person', 'helpdesk.search', "
+                        + "'helpdesk.contact-revealed')) "
+                        + "+ (select count(distinct subject) from audit_event where actor = ? and at > ? and action = 'helpdesk.member-read')",
+                r -> r.getInt(1), agent.id(), since, agent.id(), since).orElse(0);
     }
 
     /** At the threshold, once an hour per agent: an alert in the supervisors' queue and their mailbox, audited. */
@@ -350,10 +424,15 @@ public class HelpdeskActions {
         return reason.strip();
     }
 
+    /** A read's reason is optional (the call, the letter being answered); when given, it is recorded, so it has the action's bounds. */
+    private static String optionalReason(String reason, Locale locale) {
+        return reason == null || reason.isBlank() ? null : reason(reason, locale);
+    }
+
     private static Approval approval(ResultSet r) throws SQLException {
         return new Approval(r.getString("id"), r.getString("member_number"), HelpdeskAction.of(r.getString("action")).orElseThrow(),
                 r.getString("reason"), r.getString("requested_by"), Status.valueOf(r.getString("status")), Jdbc.instant(r, "created_at"),
-                Jdbc.instant(r, "expires_at"), r.getString("decided_by"));
+                Jdbc.instant(r, "expires_at"), r.getString("decided_by"), r.getString("requester"));
     }
 
     private static Instant now() {

@@ -3,12 +3,17 @@ package fr.rempart.helpdesk;
 import fr.rempart.audit.Actor;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.MemberNumber;
+import fr.rempart.member.MemberResource;
+import fr.rempart.member.Nir;
 import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.signin.staff.StaffAccount;
 import fr.rempart.signin.staff.StaffSessions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,6 +46,8 @@ public class HelpdeskApi {
     HelpdeskActions actions;
     @Inject
     StaffSessions staff;
+    @Inject
+    Settings settings;
 
     /** The body of a proof request: {@code method} "email", "sms" or "in-person"; {@code checked}: the document seen face to face. */
     public record ProofForm(String method, String checked) {
@@ -53,10 +60,12 @@ public class HelpdeskApi {
     }
 
     /**
-     * Who calls: a Rempart token of a staff account is that account (as on the console); a Rempart
-     * token of nobody we know (a disabled account) is refused; an application's own token (its
-     * {@code subject_kind} is client; an external issuer's whose subject is its client id) is no person.
-     * The groups are those the token's scopes let it use.
+     * Who calls, resolved to the staff account whenever there is one, so that one person is one agent
+     * whatever the way in (the four-eyes rule compares accounts): a Rempart token of a staff account is
+     * that account, as on the console; a token of the external identity provider is the account its
+     * sign-in created for that subject. A Rempart token of nobody we know, or a token of a disabled
+     * account, is refused. An application's own token ({@code subject_kind} client; an external issuer's
+     * whose subject is its client id) is no person. The groups are those the token's scopes let it use.
      */
     public Agent agent(TrustedIssuers.Caller caller) {
         boolean application = caller.application();
@@ -64,21 +73,88 @@ public class HelpdeskApi {
             throw new ProblemException(403, "helpdesk.forbidden");
         }
         if (caller.local() && !application) {
-            return staff.byId(caller.subject()).map(p -> new Agent(Actor.staff(p.username()), caller.roles(), true))
+            return staff.byId(caller.subject()).map(p -> new Agent(Actor.staff(p.username()), caller.roles(), true, p.subject()))
                     .orElseThrow(() -> new ProblemException(403, "helpdesk.forbidden"));
         }
-        return new Agent(Actor.token(caller.issuerName(), caller.subject()), caller.roles(), !application);
+        if (!caller.local() && !application) {
+            Optional<StaffAccount> account = settings.apiIssuer(caller.issuerName(), "url")
+                    .flatMap(issuer -> staff.externalAccount(issuer, caller.subject()));
+            if (account.isPresent()) {
+                if (account.get().disabled()) {
+                    throw new ProblemException(403, "helpdesk.forbidden");
+                }
+                return new Agent(Actor.staff(account.get().username().value()), caller.roles(), true, account.get().id().toString());
+            }
+        }
+        return new Agent(Actor.token(caller.issuerName(), caller.subject()), caller.roles(), !application, null);
     }
 
-    public Response search(String q) {
+    /** The search, audited (the kind of query and who was found, never the query) and counted in the agent's limit before it runs. */
+    public Response search(String q, String reason, Agent agent, Locale locale) {
+        List<Member> members = search(agent, q, reason, locale);
         JsonArrayBuilder found = JsonBinder.JSON.createArrayBuilder();
-        directory.search(q).forEach(m -> found.add(summary(m)));
+        members.forEach(m -> found.add(summary(m)));
         return noStore(Response.ok(found.build().toString()));
     }
 
-    /** {@code staffView} false for the member themselves: the requests to supervisors without who asked nor why. */
-    public Response security(String memberNumber, Locale locale, boolean staffView) {
-        AccountState.State state = states.of(memberNumber).orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
+    /** The search as the console and the API run it: counted, then run, then audited with what it found, in one transaction. */
+    List<Member> search(Agent agent, String q, String reason, Locale locale) {
+        return actions.read(agent, HelpdeskActions.Read.SEARCH, null, reason, locale, () -> {
+            List<Member> found = directory.search(q);
+            return new HelpdeskActions.Seen<>(found, "kind=" + queryKind(q) + " found=" + found.size()
+                    + (found.isEmpty() ? "" : " members=" + String.join(",", found.stream().map(m -> m.number().value()).toList())));
+        });
+    }
+
+    /**
+     * What kind of query was typed, for the audit trail: the query itself is never recorded (a whole NIR,
+     * an address, a name with a birth date are all what an insider would collect).
+     */
+    static String queryKind(String q) {
+        if (q == null || q.isBlank()) {
+            return "empty";
+        }
+        String query = q.strip();
+        if (query.length() > 200) {
+            return "too-long";
+        }
+        if (Nir.problem(query).isEmpty()) {
+            return "nir";
+        }
+        if (query.contains("@")) {
+            return "email";
+        }
+        return MemberNumber.valid(query) ? "member-number" : "name-birth-date";
+    }
+
+    /**
+     * One member's record, for the helpdesk and security staff: audited and counted as a read. The
+     * contact details are masked as on the console; {@code reveal=contact} with a {@code reason} shows
+     * them whole, for a person only, audited as a reveal.
+     */
+    public Response member(String memberNumber, String reveal, String reason, Agent agent, Locale locale) {
+        boolean whole = reveal != null && !reveal.isBlank();
+        if (whole && !"contact".equals(reveal.strip())) {
+            throw new InvalidInputException(List.of(new FieldError("reveal", "OneOf", Messages.get(locale, "helpdesk.reveal.what"))));
+        }
+        if (!MemberNumber.valid(memberNumber)) {
+            throw new ProblemException(404, "helpdesk.member.unknown");
+        }
+        Member member = actions.read(agent, whole ? HelpdeskActions.Read.CONTACT : HelpdeskActions.Read.MEMBER, memberNumber, reason, locale,
+                () -> new HelpdeskActions.Seen<>(directory.byNumber(MemberNumber.parse(memberNumber)).orElse(null),
+                        whole ? "contact=email,phone,address" : "view=record"));
+        if (member == null) {
+            throw new ProblemException(404, "helpdesk.member.unknown");
+        }
+        return noStore(Response.ok(MemberResource.view(member, whole).toString()));
+    }
+
+    /** {@code staffView} the helpdesk caller, whose read is audited; null for the member themselves: the requests to supervisors without who asked nor why. */
+    public Response security(String memberNumber, Locale locale, Agent staffView, String reason) {
+        AccountState.State state = (staffView == null ? states.of(memberNumber)
+                : Optional.ofNullable(actions.read(staffView, HelpdeskActions.Read.MEMBER, memberNumber, reason, locale,
+                () -> new HelpdeskActions.Seen<>(states.of(memberNumber).orElse(null), "view=security"))))
+                .orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
         JsonArrayBuilder flags = JsonBinder.JSON.createArrayBuilder();
         state.flags().forEach(f -> flags.add(JsonBinder.JSON.createObjectBuilder().add("incident", f.incident()).add("flaggedAt", f.flaggedAt().toString())));
         JsonArrayBuilder locks = JsonBinder.JSON.createArrayBuilder();
@@ -95,7 +171,7 @@ public class HelpdeskApi {
         JsonArrayBuilder approvals = JsonBinder.JSON.createArrayBuilder();
         state.approvals().forEach(a -> {
             JsonObjectBuilder json = approval(a);
-            if (!staffView) {
+            if (staffView == null) {
                 json.remove("reason");
                 json.remove("requestedBy");
                 json.remove("decidedBy");

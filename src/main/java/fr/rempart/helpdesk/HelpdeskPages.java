@@ -2,7 +2,6 @@ package fr.rempart.helpdesk;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.member.Member;
-import fr.rempart.member.MemberDirectory;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
@@ -51,8 +50,6 @@ import java.util.Optional;
 public class HelpdeskPages {
 
     @Inject
-    MemberDirectory directory;
-    @Inject
     AccountState states;
     @Inject
     Verifications verifications;
@@ -60,6 +57,8 @@ public class HelpdeskPages {
     HelpdeskActions actions;
     @Inject
     StaffSessions staff;
+    @Inject
+    HelpdeskApi api;
     @Inject
     Pages pages;
     @Inject
@@ -72,23 +71,35 @@ public class HelpdeskPages {
     @GET
     public Response searchPage() {
         agent("/staff/helpdesk");
-        return search(null);
+        return search(null, null, null);
     }
 
-    /** Posted, not in the URL: a whole NIR typed here must not end up in browser history or proxy logs. */
+    /**
+     * Posted, not in the URL: a whole NIR typed here must not end up in browser history or proxy logs.
+     * Each search is audited with its optional reason and counts in the agent's hourly limit.
+     */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response searched(@FormParam("q") String q) {
-        agent("/staff/helpdesk");
-        return search(q);
+    public Response searched(@FormParam("q") String q, @FormParam("reason") String reason) {
+        return search(agent("/staff/helpdesk"), q, reason);
     }
 
-    private Response search(String q) {
+    private Response search(Agent agent, String q, String reason) {
         Map<String, Object> model = base(Messages.get(locale(), "helpdesk.title"));
         // A whole NIR is not written back into the page: the answers show it masked, the field starts empty.
         model.put("q", q == null || fr.rempart.member.Nir.problem(q.strip()).isEmpty() ? "" : q);
+        model.put("reason", reason == null ? "" : reason);
         if (q != null && !q.isBlank()) {
-            List<Member> found = directory.search(q);
+            List<Member> found;
+            try {
+                found = api.search(agent, q, reason, locale());
+            } catch (ProblemException e) {
+                model.put("error", Messages.get(locale(), e.key(), e.arguments()));
+                return html("helpdesk-search", model, e.status());
+            } catch (InvalidInputException e) {
+                model.put("error", e.errors().get(0).message());
+                return html("helpdesk-search", model, 400);
+            }
             model.put("searched", true);
             model.put("results", found.stream().map(m -> Map.of("number", m.number().value(), "name", m.displayName(),
                     "birthDate", m.birthDate().format(DateTimeFormatter.ofPattern("dd/MM/yyyy")), "nir", m.nirMasked())).toList());
@@ -98,9 +109,10 @@ public class HelpdeskPages {
 
     @GET
     @Path("members/{number}")
-    public Response member(@PathParam("number") String number, @QueryParam("done") String done, @QueryParam("pending") String pending) {
+    public Response member(@PathParam("number") String number, @QueryParam("done") String done, @QueryParam("pending") String pending,
+                           @QueryParam("reason") String reason) {
         Agent agent = agent("/staff/helpdesk/members/" + number);
-        Map<String, Object> model = memberModel(number, agent);
+        Map<String, Object> model = memberModel(number, agent, reason);
         HelpdeskAction.of(done == null ? "" : done).ifPresent(a -> model.put("notice", Messages.get(locale(), "helpdesk.action." + a.path() + ".done")));
         HelpdeskAction.of(pending == null ? "" : pending).ifPresent(a -> model.put("notice", Messages.get(locale(), "helpdesk.action.pending")));
         return html("helpdesk-member", model, 200);
@@ -175,7 +187,7 @@ public class HelpdeskPages {
             row.put("requestedBy", a.requestedBy());
             row.put("at", date(a.createdAt()));
             row.put("expired", a.expired());
-            row.put("own", a.requestedBy().equals(supervisor.id()));
+            row.put("own", a.askedBy(supervisor));
             return row;
         }).toList());
         model.put("alerts", actions.alerts().stream().map(a -> Map.of("id", a.id(), "agent", a.agent(), "actions", a.actions(), "at", date(a.createdAt())))
@@ -203,8 +215,14 @@ public class HelpdeskPages {
         return Response.seeOther(URI.create("/staff/helpdesk/approvals")).build();
     }
 
-    private Map<String, Object> memberModel(String number, Agent agent) {
-        AccountState.State state = states.of(number).orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
+    /** The member's page: a read, audited and counted in the agent's limit (the same member again within the hour counts once). */
+    private Map<String, Object> memberModel(String number, Agent agent, String reason) {
+        if (!fr.rempart.member.MemberNumber.valid(number)) {
+            throw new ProblemException(404, "helpdesk.member.unknown");
+        }
+        AccountState.State state = Optional.ofNullable(actions.read(agent, HelpdeskActions.Read.MEMBER, number, reason, locale(),
+                () -> new HelpdeskActions.Seen<>(states.of(number).orElse(null), "view=console"))).orElseThrow(
+                () -> new ProblemException(404, "helpdesk.member.unknown"));
         Member m = state.member();
         Locale locale = locale();
         Map<String, Object> model = base(Messages.get(locale, "helpdesk.member.title", m.number().value()));
@@ -257,7 +275,7 @@ public class HelpdeskPages {
     }
 
     private Response error(String number, Agent agent, int status, String message, String field) {
-        Map<String, Object> model = memberModel(number, agent);
+        Map<String, Object> model = memberModel(number, agent, null);
         model.put("error", message);
         model.put("errorField", field);
         return html("helpdesk-member", model, status);
@@ -269,12 +287,12 @@ public class HelpdeskPages {
 
     private Agent agent(String back) {
         StaffPrincipal who = staff.require(headers, request, back, "helpdesk.forbidden", Agent.AGENT, Agent.SUPERVISOR);
-        return new Agent(Actor.staff(who.username()), who.groups());
+        return new Agent(Actor.staff(who.username()), who.groups(), true, who.subject());
     }
 
     private Agent supervisor() {
         StaffPrincipal who = staff.require(headers, request, "/staff/helpdesk/approvals", "helpdesk.approval.supervisors-only", Agent.SUPERVISOR);
-        return new Agent(Actor.staff(who.username()), who.groups());
+        return new Agent(Actor.staff(who.username()), who.groups(), true, who.subject());
     }
 
     private static Response back(String number, String query) {

@@ -191,7 +191,7 @@ public class Verifications {
     }
 
     /** "+33612345678" → "+336******78". */
-    static String maskPhone(String e164) {
+    public static String maskPhone(String e164) {
         return e164.length() < 7 ? "***" : e164.substring(0, 4) + "*".repeat(e164.length() - 6) + e164.substring(e164.length() - 2);
     }
 

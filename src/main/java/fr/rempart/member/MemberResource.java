@@ -14,7 +14,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -68,30 +67,30 @@ public class MemberResource {
                 : Response.ok(view).build();
     }
 
-    /** One member, NIR masked. */
+    /**
+     * One member, NIR and contact details masked; {@code ?reveal=contact&reason=…} shows the contact
+     * details whole, to a person. Every read is audited and counts in the caller's hourly limit.
+     */
     @GET
     @Path("members/{memberNumber}")
     @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
-    public JsonObject one(@PathParam("memberNumber") String memberNumber) {
-        if (!MemberNumber.valid(memberNumber)) {
-            throw new NotFoundException();
-        }
-        return directory.byNumber(MemberNumber.parse(memberNumber)).map(MemberResource::view).orElseThrow(NotFoundException::new);
+    public Response one(@PathParam("memberNumber") String memberNumber, @QueryParam("reveal") String reveal, @QueryParam("reason") String reason) {
+        return helpdesk.member(memberNumber, reveal, reason, helpdesk.agent(callerOrNull()), Locales.of(headers));
     }
 
-    /** The helpdesk's search (see {@link MemberDirectory#search}): NIR masked in every answer. */
+    /** The helpdesk's search (see {@link MemberDirectory#search}): NIR masked in every answer; audited and counted, with an optional reason. */
     @GET
     @Path("members")
     @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
-    public Response search(@QueryParam("q") String q) {
-        return helpdesk.search(q);
+    public Response search(@QueryParam("q") String q, @QueryParam("reason") String reason) {
+        return helpdesk.search(q, reason, helpdesk.agent(callerOrNull()), Locales.of(headers));
     }
 
     /** An account's security state: for the helpdesk, and for the member themselves (their own token, scope {@code rempart:self}). */
     @GET
     @Path("members/{memberNumber}/security")
     @Allowed(value = {"helpdesk-agent", "helpdesk-supervisor"}, member = true)
-    public Response security(@PathParam("memberNumber") String memberNumber) {
+    public Response security(@PathParam("memberNumber") String memberNumber, @QueryParam("reason") String reason) {
         TrustedIssuers.Caller caller = callerOrNull();
         boolean helpdeskCaller = caller.roles().contains("helpdesk-agent") || caller.roles().contains("helpdesk-supervisor");
         // A member by the token's subject_kind claim and scope, never by its lack of groups: a client named like a member is no member.
@@ -100,7 +99,8 @@ public class MemberResource {
         if (!helpdeskCaller && !self) {
             throw new fr.rempart.platform.web.ProblemException(403, "problem.403");
         }
-        return helpdesk.security(memberNumber, Locales.of(headers), helpdeskCaller);
+        // The helpdesk's read is audited and counted; the member reading their own state is not the helpdesk.
+        return helpdesk.security(memberNumber, Locales.of(headers), helpdeskCaller ? helpdesk.agent(caller) : null, reason);
     }
 
     /** Starts a proof that the caller is the member: {@code {"method": "email"}} or {@code {"method": "in-person", "checked": "…"}}. */
@@ -159,18 +159,32 @@ public class MemberResource {
         return Actor.token(caller.issuerName(), caller.subject());
     }
 
-    /** The member as the API shows it: the NIR masked, never whole. */
+    /** The member as the administrator who just wrote it sees it: the NIR masked, never whole. */
     static JsonObject view(Member m) {
+        return view(m, true);
+    }
+
+    /**
+     * The member as the API shows it: the NIR masked, never whole; the contact details whole only when
+     * {@code contact} (they did not leak: an insider's harvest would), otherwise masked as on the
+     * console: e-mail and phone keep a first and last trace, the address only its postcode and city.
+     */
+    public static JsonObject view(Member m, boolean contact) {
         JsonObjectBuilder b = JsonBinder.JSON.createObjectBuilder().add("memberNumber", m.number().value()).add("nir", m.nirMasked())
                 .add("lastName", m.lastName().value()).add("firstName", m.firstName().value())
                 .add("birthDate", m.birthDate().toString()).add("sex", String.valueOf(m.sex().code())).add("language", m.language());
         if (m.email() != null) {
-            b.add("email", m.email().value());
+            b.add("email", contact ? m.email().value() : m.email().masked());
         }
         if (m.phone() != null) {
-            b.add("phone", m.phone().e164());
+            b.add("phone", contact ? m.phone().e164() : fr.rempart.helpdesk.Verifications.maskPhone(m.phone().e164()));
         }
-        if (m.address() != null) {
+        if (m.address() != null && !contact) {
+            JsonObjectBuilder town = JsonBinder.JSON.createObjectBuilder();
+            java.util.Optional.ofNullable(m.address().postcode()).ifPresent(p -> town.add("postcode", p));
+            java.util.Optional.ofNullable(m.address().city()).ifPresent(city -> town.add("city", city));
+            b.add("address", town);
+        } else if (m.address() != null) {
             JsonObjectBuilder a = JsonBinder.JSON.createObjectBuilder().add("line1", m.address().line1()).add("postcode", m.address().postcode())
                     .add("city", m.address().city()).add("country", m.address().country());
             if (m.address().line2() != null) {

@@ -70,6 +70,24 @@ final class FakeIdentityProvider {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /**
+     * An access token of the directory for Rempart's API (audience {@code rempart}), as the mutual's own
+     * tools get for a person the directory signed in: the same issuer and subject as that person's ID token.
+     */
+    String accessToken(String subject, List<String> groups) {
+        try {
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer()).audience("rempart").subject(subject).issueTime(Date.from(now))
+                    .notBeforeTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(300)))
+                    .jwtID(UUID.randomUUID().toString()).claim("groups", groups).build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(new JOSEObjectType("at+jwt")).build(), claims);
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void signInNext(Person person) {
         next = person;
     }

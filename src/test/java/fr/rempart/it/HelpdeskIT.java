@@ -322,13 +322,21 @@ class HelpdeskIT {
         String agent = agentToken("it-agent-others", "helpdesk-agent");
         String base = "/api/v1/members/" + member.number() + "/actions/";
 
-        // No breach, no notice to send again; a second factor reset on an unflagged account is done at once (with a proof).
+        // No breach, no notice to send again; a second factor reset on an unflagged account is done at once when the caller read
+        // back a code sent to the contact on file; a face-to-face check is the agent's word alone and waits for a second person.
         assertThat(post(base + "resend-notice", agent, "{\"reason\":\"avis non reçu\"}").statusCode()).isEqualTo(409);
         HttpResponse<String> proof = post("/api/v1/members/" + member.number() + "/verifications", agent,
                 "{\"method\":\"in-person\",\"checked\":\"passeport\"}");
         assertThat(Mailbox.await(server, member.email(), "vérifiée en personne")).contains("3676");
-        HttpResponse<String> reset = post(base + "reset-totp", agent, "{\"reason\":\"nouveau téléphone\",\"verification\":\""
+        HttpResponse<String> waits = post(base + "reset-totp", agent, "{\"reason\":\"nouveau téléphone\",\"verification\":\""
                 + Api.json(proof).getString("id") + "\"}");
+        assertThat(waits.statusCode()).as(waits.body()).isEqualTo(202);
+        java.util.Set<String> earlier = codes(member);
+        HttpResponse<String> sent = post("/api/v1/members/" + member.number() + "/verifications", agent, "{\"method\":\"email\"}");
+        String codeProof = Api.json(sent).getString("id");
+        assertThat(post("/api/v1/members/" + member.number() + "/verifications/" + codeProof, agent,
+                "{\"code\":\"" + newCode(member, earlier) + "\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> reset = post(base + "reset-totp", agent, "{\"reason\":\"nouveau téléphone\",\"verification\":\"" + codeProof + "\"}");
         assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
         assertThat(Api.json(reset).getBoolean("done")).isTrue();
 

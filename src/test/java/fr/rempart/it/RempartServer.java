@@ -257,9 +257,12 @@ public final class RempartServer {
         env.put("REMPART_STAFF_IDP_CLIENT_ID", FakeIdentityProvider.CLIENT_ID);
         env.put("REMPART_STAFF_IDP_CLIENT_SECRET", FakeIdentityProvider.CLIENT_SECRET);
         env.put("REMPART_STAFF_IDP_NAME", "Annuaire");
-        env.put("REMPART_API_ISSUERS", "test");
+        env.put("REMPART_API_ISSUERS", "test,corp");
         env.put("REMPART_API_ISSUER_TEST_URL", ISSUER);
         env.put("REMPART_API_ISSUER_TEST_JWKS_URI", work.resolve("jwks.json").toUri().toString());
+        // The staff directory is also trusted for the API, as the mutual's tools would use it: its tokens are the staff it signed in.
+        env.put("REMPART_API_ISSUER_CORP_URL", idp.issuer());
+        env.put("REMPART_API_ISSUER_CORP_JWKS_URI", idp.issuer() + "/jwks");
         // Tests stand for many clients behind a proxy: each sets its own X-Forwarded-For.
         env.put("REMPART_HTTP_TRUST_FORWARDED_HEADERS", "true");
         env.put("REMPART_SIGNIN_FREE_ATTEMPTS", "3");

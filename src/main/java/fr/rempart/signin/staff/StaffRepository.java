@@ -54,6 +54,11 @@ public class StaffRepository {
         return jdbc.one("select " + COLUMNS + " from staff_account where id = ?", StaffRepository::account, id.value());
     }
 
+    /** The account the external identity provider signed in under this subject ("issuer|sub" hashed, as at sign-in), disabled or not. */
+    public Optional<StaffAccount> byExternalSubject(String subject) {
+        return jdbc.one("select " + COLUMNS + " from staff_account where external_subject = ?", StaffRepository::account, subject);
+    }
+
     /** The e-mail addresses of the active accounts in a group (alerts to the helpdesk supervisors). */
     public List<Email> emailsIn(StaffGroup group) {
         return jdbc.list("select email from staff_account where not disabled and (' ' || staff_groups || ' ') like ?",

@@ -55,6 +55,18 @@ public class StaffSessions {
         return StaffId.parse(subject).flatMap(staff::byId).filter(a -> !a.disabled()).map(a -> principal(a, null));
     }
 
+    /**
+     * The staff account a token of the external identity provider speaks for: the one its sign-in
+     * created for this issuer and subject (disabled or not, the caller decides). Empty for another
+     * issuer, or a person the provider never signed in here.
+     */
+    public Optional<StaffAccount> externalAccount(String issuer, String subject) {
+        if (issuer == null || subject == null || settings.staffIdpIssuer().map(i -> !i.toString().equals(issuer)).orElse(true)) {
+            return Optional.empty();
+        }
+        return staff.byExternalSubject(fr.rempart.platform.crypto.Secrets.sha256Hex(issuer + "|" + subject));
+    }
+
     /** Ends the session with this sid (RP-initiated logout, a revocation); nothing when there is none. */
     public void revoke(String sid) {
         Optional<StaffAccount> account = sessions.staffOf(sid).flatMap(staff::byId);
