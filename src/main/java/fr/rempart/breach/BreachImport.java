@@ -14,6 +14,7 @@ import fr.rempart.platform.db.Database;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpEnrolments;
 
@@ -110,7 +111,7 @@ public final class BreachImport {
         jobs.nirs = new NirProtector(keyRing);
         jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to(securityEvents::on));
         jobs.enrolments = new TotpEnrolments(jdbc);
-        jobs.proofs = fr.rempart.signin.HardeningProofs.standalone(jdbc, settings);
+        jobs.proofs = HardeningProofs.standalone(jdbc, settings);
         jobs.audit = audit;
         jobs.compromised = DirectEvent.to(securityEvents::on);
         jobs.notices = NoticeQueue.standalone(jdbc, settings, jobs.members);

@@ -11,8 +11,10 @@ import fr.rempart.notify.NoticeQueue;
 import fr.rempart.platform.Startup;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
+import fr.rempart.platform.csv.CsvExport;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpEnrolments;
 import jakarta.annotation.Resource;
@@ -85,7 +87,7 @@ public class BreachJobs {
     @Inject
     TotpEnrolments enrolments;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
     @Inject
     AuditTrail audit;
     @Inject
@@ -192,7 +194,7 @@ public class BreachJobs {
 
     /** The rejected rows as CSV ({@code line;code;column}), a page at a time: the API's {@code …/rejects} and the import command's report. */
     void writeRejects(String id, java.io.Writer writer) throws IOException {
-        fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(writer);
+        CsvExport csv = CsvExport.to(writer);
         csv.row("line", "code", "column");
         long after = 0;
         List<BreachListReader.Reject> page;
@@ -208,7 +210,7 @@ public class BreachJobs {
 
     /** The rows sent to review as CSV ({@code line;member_number;reason}): never a NIR. */
     void writeReview(String id, java.io.Writer writer) throws IOException {
-        fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(writer);
+        CsvExport csv = CsvExport.to(writer);
         csv.row("line", "member_number", "reason");
         long after = 0;
         List<String[]> page;

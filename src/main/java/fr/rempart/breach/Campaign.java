@@ -2,6 +2,8 @@ package fr.rempart.breach;
 
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.notify.MessageCheckCounts;
+import fr.rempart.notify.NoticeQueue;
 import fr.rempart.platform.csv.CsvExport;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,9 +40,9 @@ public class Campaign {
     @Inject
     Jdbc jdbc;
     @Inject
-    fr.rempart.notify.NoticeQueue notices;
+    NoticeQueue notices;
     @Inject
-    fr.rempart.notify.MessageCheckCounts checks;
+    MessageCheckCounts checks;
 
     public View of(String incident) {
         Map<String, Long> counts = new LinkedHashMap<>();

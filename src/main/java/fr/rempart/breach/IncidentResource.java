@@ -1,6 +1,8 @@
 package fr.rempart.breach;
 
 import fr.rempart.audit.Actor;
+import fr.rempart.notify.LetterBatchResource;
+import fr.rempart.notify.LetterBatches;
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
@@ -18,8 +20,8 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -42,7 +44,7 @@ public class IncidentResource {
     @Inject
     Campaign campaign;
     @Inject
-    fr.rempart.notify.LetterBatches letters;
+    LetterBatches letters;
     @Context
     HttpHeaders headers;
     @Context
@@ -86,7 +88,7 @@ public class IncidentResource {
     public Response letterBatches(@PathParam("id") String id) {
         incidents.find(id).orElseThrow(NotFoundException::new);
         JsonArrayBuilder batches = JsonBinder.JSON.createArrayBuilder();
-        letters.list(id).forEach(b -> batches.add(fr.rempart.notify.LetterBatchResource.view(b)));
+        letters.list(id).forEach(b -> batches.add(LetterBatchResource.view(b)));
         return Response.ok(batches.build().toString()).build();
     }
 
@@ -97,7 +99,7 @@ public class IncidentResource {
     public Response printLetters(@PathParam("id") String id) {
         incidents.find(id).orElseThrow(NotFoundException::new);
         return letters.print(id).map(b -> Response.created(URI.create("/api/v1/letter-batches/" + b.id()))
-                .entity(fr.rempart.notify.LetterBatchResource.view(b).build().toString()).build()).orElse(Response.noContent().build());
+                .entity(LetterBatchResource.view(b).build().toString()).build()).orElse(Response.noContent().build());
     }
 
     /** The campaign's figures and daily series (security-admin). */

@@ -2,10 +2,12 @@ package fr.rempart.helpdesk;
 
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.MemberNumber;
 import fr.rempart.member.SecurityTimeline;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.report.Report;
 import fr.rempart.report.Reports;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpService;
@@ -59,7 +61,7 @@ public class AccountState {
     @Inject
     SecurityTimeline timeline;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
 
     public State of(Member member) {
         String id = member.id().value().toString();
@@ -77,10 +79,10 @@ public class AccountState {
     }
 
     public Optional<Member> member(String memberNumber) {
-        if (memberNumber == null || !fr.rempart.member.MemberNumber.valid(memberNumber)) {
+        if (memberNumber == null || !MemberNumber.valid(memberNumber)) {
             return Optional.empty();
         }
-        return members.byNumber(fr.rempart.member.MemberNumber.parse(memberNumber));
+        return members.byNumber(MemberNumber.parse(memberNumber));
     }
 
     private static String cause(String scope) {

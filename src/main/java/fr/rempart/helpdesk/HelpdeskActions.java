@@ -1,7 +1,9 @@
 package fr.rempart.helpdesk;
 
+import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
@@ -16,7 +18,10 @@ import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
+import fr.rempart.signin.staff.StaffGroup;
+import fr.rempart.signin.staff.StaffRepository;
 import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -103,8 +108,8 @@ public class HelpdeskActions {
     private PasswordResets resets;
     private NoticeQueue noticeQueue;
     private Notices notices;
-    private fr.rempart.signin.staff.StaffRepository staff;
-    private fr.rempart.signin.HardeningProofs proofs;
+    private StaffRepository staff;
+    private HardeningProofs proofs;
     private Duration approvalLifetime;
     private int perHour;
     private int alertThreshold;
@@ -115,8 +120,8 @@ public class HelpdeskActions {
     @Inject
     public HelpdeskActions(Jdbc jdbc, AuditTrail audit, SecurityTimeline timeline, Verifications verifications, SessionStore sessions,
                            TotpService totp, MemberService members, MemberRepository memberRepository, PasswordResets resets,
-                           NoticeQueue noticeQueue, Notices notices, fr.rempart.signin.staff.StaffRepository staff,
-                           fr.rempart.signin.HardeningProofs proofs, Settings settings) {
+                           NoticeQueue noticeQueue, Notices notices, StaffRepository staff,
+                           HardeningProofs proofs, Settings settings) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.timeline = timeline;
@@ -270,7 +275,7 @@ public class HelpdeskActions {
         if (approval.askedBy(supervisor)) {
             throw new ProblemException(403, "helpdesk.approval.not-yourself");
         }
-        Member member = memberRepository.byNumber(fr.rempart.member.MemberNumber.parse(approval.memberNumber()))
+        Member member = memberRepository.byNumber(MemberNumber.parse(approval.memberNumber()))
                 .orElseThrow(() -> new ProblemException(404, "helpdesk.member.unknown"));
         Instant now = now();
         jdbc.transaction(c -> {
@@ -411,8 +416,8 @@ public class HelpdeskActions {
             }
             Jdbc.execute(c, "insert into helpdesk_alert (agent, actions, window_start, created_at) values (?, ?, ?, ?)", agent.id(), actions,
                     windowStart, now());
-            audit.record(fr.rempart.audit.Actor.SYSTEM, "helpdesk.volume-alert", agent.id(), "unusual volume", "actions=" + actions + " in one hour");
-            staff.emailsIn(fr.rempart.signin.staff.StaffGroup.HELPDESK_SUPERVISOR).forEach(email -> notices.helpdeskVolumeAlert(email, agent.id(), actions));
+            audit.record(Actor.SYSTEM, "helpdesk.volume-alert", agent.id(), "unusual volume", "actions=" + actions + " in one hour");
+            staff.emailsIn(StaffGroup.HELPDESK_SUPERVISOR).forEach(email -> notices.helpdeskVolumeAlert(email, agent.id(), actions));
             return null;
         });
     }

@@ -2,6 +2,8 @@ package fr.rempart.helpdesk;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberNumber;
+import fr.rempart.member.Nir;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
@@ -87,7 +89,7 @@ public class HelpdeskPages {
     private Response search(Agent agent, String q, String reason) {
         Map<String, Object> model = base(Messages.get(locale(), "helpdesk.title"));
         // A whole NIR is not written back into the page: the answers show it masked, the field starts empty.
-        model.put("q", q == null || fr.rempart.member.Nir.problem(q.strip()).isEmpty() ? "" : q);
+        model.put("q", q == null || Nir.problem(q.strip()).isEmpty() ? "" : q);
         model.put("reason", reason == null ? "" : reason);
         if (q != null && !q.isBlank()) {
             List<Member> found;
@@ -217,7 +219,7 @@ public class HelpdeskPages {
 
     /** The member's page: a read, audited and counted in the agent's limit (the same member again within the hour counts once). */
     private Map<String, Object> memberModel(String number, Agent agent, String reason) {
-        if (!fr.rempart.member.MemberNumber.valid(number)) {
+        if (!MemberNumber.valid(number)) {
             throw new ProblemException(404, "helpdesk.member.unknown");
         }
         AccountState.State state = Optional.ofNullable(actions.read(agent, HelpdeskActions.Read.MEMBER, number, reason, locale(),

@@ -1,12 +1,15 @@
 package fr.rempart.member;
 
 import fr.rempart.audit.Actor;
+import fr.rempart.helpdesk.HelpdeskApi;
+import fr.rempart.helpdesk.Verifications;
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.BodyLimits;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -17,8 +20,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -31,7 +34,7 @@ import java.util.Locale;
 
 /**
  * The API for members: create or update one, read one, import many from CSV; and, handed to the
- * helpdesk capability ({@link fr.rempart.helpdesk.HelpdeskApi}), search, security state, proofs of the
+ * helpdesk capability ({@link HelpdeskApi}), search, security state, proofs of the
  * caller and actions — one resource for the {@code /api/v1/members} paths, as JAX-RS matches roots.
  */
 @Path("api/v1")
@@ -45,7 +48,7 @@ public class MemberResource {
     @Inject
     MemberDirectory directory;
     @Inject
-    fr.rempart.helpdesk.HelpdeskApi helpdesk;
+    HelpdeskApi helpdesk;
     @Context
     HttpHeaders headers;
     @Context
@@ -97,7 +100,7 @@ public class MemberResource {
         boolean self = caller.member() && MemberNumber.valid(memberNumber)
                 && directory.byNumber(MemberNumber.parse(memberNumber)).map(m -> m.id().value().toString().equals(caller.subject())).orElse(false);
         if (!helpdeskCaller && !self) {
-            throw new fr.rempart.platform.web.ProblemException(403, "problem.403");
+            throw new ProblemException(403, "problem.403");
         }
         // The helpdesk's read is audited and counted; the member reading their own state is not the helpdesk.
         return helpdesk.security(memberNumber, Locales.of(headers), helpdeskCaller ? helpdesk.agent(caller) : null, reason);
@@ -177,7 +180,7 @@ public class MemberResource {
             b.add("email", contact ? m.email().value() : m.email().masked());
         }
         if (m.phone() != null) {
-            b.add("phone", contact ? m.phone().e164() : fr.rempart.helpdesk.Verifications.maskPhone(m.phone().e164()));
+            b.add("phone", contact ? m.phone().e164() : Verifications.maskPhone(m.phone().e164()));
         }
         if (m.address() != null && !contact) {
             JsonObjectBuilder town = JsonBinder.JSON.createObjectBuilder();

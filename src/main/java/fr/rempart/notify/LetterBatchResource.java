@@ -1,6 +1,10 @@
 package fr.rempart.notify;
 
+import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.api.ApiSecurityFilter;
+import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.ProblemException;
 import jakarta.inject.Inject;
@@ -25,7 +29,7 @@ public class LetterBatchResource {
     @Inject
     LetterBatches batches;
     @Inject
-    fr.rempart.audit.AuditTrail audit;
+    AuditTrail audit;
     @jakarta.ws.rs.core.Context
     jakarta.ws.rs.container.ContainerRequestContext request;
 
@@ -79,8 +83,8 @@ public class LetterBatchResource {
 
     /** Letters carry names, addresses and activation codes: who downloaded which batch is on record. */
     private void downloaded(LetterBatches.Batch batch, String what) {
-        var caller = (fr.rempart.platform.api.TrustedIssuers.Caller) request.getProperty(fr.rempart.platform.api.ApiSecurityFilter.CALLER);
-        audit.record(fr.rempart.audit.Actor.token(caller.issuerName(), caller.subject()), "letters.downloaded", batch.id(), null, "file=" + what);
+        var caller = (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
+        audit.record(Actor.token(caller.issuerName(), caller.subject()), "letters.downloaded", batch.id(), null, "file=" + what);
     }
 
     private LetterBatches.Batch batch(String id) {

@@ -6,7 +6,9 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.signin.HardeningProofs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -52,7 +54,7 @@ public class LetterBatches {
     @Inject
     NoticeQueue queue;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
     @Inject
     AuditTrail audit;
 
@@ -78,7 +80,7 @@ public class LetterBatches {
      */
     public Optional<Batch> print(String incident) {
         Path dir = settings.dataDir().resolve("letters");
-        String id = "LTR-" + STAMP.format(Instant.now()) + "-" + fr.rempart.platform.crypto.Secrets.token(3);
+        String id = "LTR-" + STAMP.format(Instant.now()) + "-" + Secrets.token(3);
         Path pdf = dir.resolve(id + ".pdf");
         Path manifest = dir.resolve(id + ".csv");
         try {

@@ -1,5 +1,6 @@
 package fr.rempart.notify;
 
+import fr.rempart.platform.csv.CsvExport;
 import fr.rempart.platform.pdf.EmbeddedFont;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -148,7 +149,7 @@ public final class LetterRenderer {
             writeAside(pdf, out -> document.save(new DigestOutputStream(out, sha256)));
             writeAside(manifest, out -> {
                 // Opened in a spreadsheet by the print shop: the BOM and the neutralised cells of every export.
-                fr.rempart.platform.csv.CsvExport csv = fr.rempart.platform.csv.CsvExport.to(out);
+                CsvExport csv = CsvExport.to(out);
                 csv.row(HEADER);
                 rows.forEach(csv::row);
                 csv.flush();

@@ -1,5 +1,6 @@
 package fr.rempart.notify;
 
+import fr.rempart.member.Email;
 import fr.rempart.member.Member;
 import fr.rempart.member.PostalAddress;
 import fr.rempart.platform.config.Settings;
@@ -71,7 +72,7 @@ public class Notices {
     }
 
     /** To a helpdesk supervisor: an agent's unusual volume of actions, to look at in the approvals queue. */
-    public void helpdeskVolumeAlert(fr.rempart.member.Email supervisor, String agent, int actions) {
+    public void helpdeskVolumeAlert(Email supervisor, String agent, int actions) {
         send(supervisor, "", Locale.FRENCH, "mail.helpdesk-volume", agent, actions);
     }
 
@@ -79,7 +80,7 @@ public class Notices {
      * To a security admin: a genuine verification code was checked from many addresses, so it is
      * surely printed on messages the mutual did not send; the check now says so.
      */
-    public void messageCodeCopied(fr.rempart.member.Email admin, String code, MessageCodes.Sent sent, int addresses) {
+    public void messageCodeCopied(Email admin, String code, MessageCodes.Sent sent, int addresses) {
         Locale locale = Locale.FRENCH;
         send(admin, "", locale, "mail.message-code-copied", code, Messages.get(locale, "message-check.channel." + sent.channel()),
                 DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale).format(sent.sentAt().atZone(PARIS)),
@@ -172,7 +173,7 @@ public class Notices {
         }
     }
 
-    private void send(fr.rempart.member.Email to, String name, Locale locale, String key, Object... arguments) {
+    private void send(Email to, String name, Locale locale, String key, Object... arguments) {
         outbox.enqueue(to, Messages.get(locale, key + ".subject", settings.mutualName()), Messages.get(locale, key + ".body", all(name, arguments)));
     }
 
@@ -180,7 +181,7 @@ public class Notices {
      * The acknowledgment of an alert or pre-complaint: its reference, the official channels that fit
      * the case (already written out, in order), no link. Sent to the contact the report gives, member or not.
      */
-    public void reportReceived(fr.rempart.member.Email to, String name, Locale locale, String reference, String nextSteps) {
+    public void reportReceived(Email to, String name, Locale locale, String reference, String nextSteps) {
         send(to, name, locale, "mail.report-received", reference, nextSteps);
     }
 
@@ -188,7 +189,7 @@ public class Notices {
      * A code proving that whoever filed a report reads this address, before its acknowledgement is sent there. Fixed
      * words and the code only: the address is not proven yet, so nothing from the report goes to it.
      */
-    public void reportContactCode(fr.rempart.member.Email to, Locale locale, String code) {
+    public void reportContactCode(Email to, Locale locale, String code) {
         send(to, "", locale, "mail.report-contact-code", code);
     }
 

@@ -8,6 +8,9 @@ import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Csrf;
 import fr.rempart.platform.web.JsonBinder;
+import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.Pages;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.platform.web.ReturnPath;
 import jakarta.enterprise.inject.Instance;
@@ -62,7 +65,7 @@ public class AuthorizationEndpoint {
     @Inject
     AuditTrail audit;
     @Inject
-    fr.rempart.platform.web.Pages pages;
+    Pages pages;
     @Context
     HttpHeaders headers;
     @Context
@@ -182,8 +185,8 @@ public class AuthorizationEndpoint {
         if (!afterSignInForm) {
             return Response.seeOther(URI.create(location)).build();
         }
-        java.util.Locale locale = fr.rempart.platform.web.Locales.of(headers);
-        var model = pages.base(fr.rempart.platform.web.Messages.get(locale, "continue.title"), "", request.getRequestURI());
+        java.util.Locale locale = Locales.of(headers);
+        var model = pages.base(Messages.get(locale, "continue.title"), "", request.getRequestURI());
         model.put("refresh", location);
         return Response.ok(pages.render("continue", locale, model)).type(MediaType.TEXT_HTML + ";charset=UTF-8")
                 .header("Cache-Control", "no-store").cookie(ReturnPath.cleared(client().secure())).build();

@@ -1,5 +1,6 @@
 package fr.rempart.oidc;
 
+import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ProblemException;
 
 import java.util.Arrays;
@@ -26,7 +27,7 @@ public record AuthorizationRequest(OidcClient client, String redirectUri, String
      * RFC 8707 §2: whether a {@code resource} names the API, by its audience or its base URL; empty when none was given.
      * Anything else is {@code invalid_target}: the API is the only protected resource here.
      */
-    static Optional<Boolean> apiResource(Optional<String> resource, fr.rempart.platform.config.Settings settings) {
+    static Optional<Boolean> apiResource(Optional<String> resource, Settings settings) {
         if (resource.isEmpty()) {
             return Optional.empty();
         }
@@ -35,7 +36,7 @@ public record AuthorizationRequest(OidcClient client, String redirectUri, String
                 || value.equals(settings.publicUrl() + "/api/v1"));
     }
 
-    static AuthorizationRequest validate(OAuthParameters p, ClientRegistry clients, fr.rempart.platform.config.Settings settings) {
+    static AuthorizationRequest validate(OAuthParameters p, ClientRegistry clients, Settings settings) {
         OidcClient client = clients.find(p.get("client_id").orElse(null))
                 .orElseThrow(() -> new ProblemException(400, "oidc.error.unknown-client"));
         String redirectUri = p.get("redirect_uri").orElseThrow(() -> new ProblemException(400, "oidc.error.redirect-uri"));

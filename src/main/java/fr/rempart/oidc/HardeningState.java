@@ -4,6 +4,7 @@ import fr.rempart.member.Member;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.password.PasswordHistory;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SecondFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -33,7 +34,7 @@ public class HardeningState {
     @Inject
     Instance<SecondFactor> secondFactor;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
 
     public Map<String, Object> of(Member member) {
         List<Map.Entry<String, Instant>> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",

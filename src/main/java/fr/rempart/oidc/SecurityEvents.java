@@ -1,9 +1,14 @@
 package fr.rempart.oidc;
 
+import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.AccountsCompromised;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
+import fr.rempart.platform.db.Database;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.signin.staff.StaffSessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -45,8 +50,8 @@ public class SecurityEvents {
      * The same reactions for an operator command that changes accounts without the server (the
      * breach-list import): grants revoked and events written to the outbox, which the service delivers.
      */
-    public static SecurityEvents standalone(fr.rempart.platform.db.Database database, Jdbc jdbc, fr.rempart.platform.config.Settings settings,
-                                            fr.rempart.platform.crypto.KeyRing keyRing, fr.rempart.audit.AuditTrail audit) {
+    public static SecurityEvents standalone(Database database, Jdbc jdbc, Settings settings,
+                                            KeyRing keyRing, AuditTrail audit) {
         SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, audit);
         keys.refresh();
         SecurityEvents events = new SecurityEvents();
@@ -126,7 +131,7 @@ public class SecurityEvents {
     }
 
     /** A staff session ended: the console's grants through it end too (no security events: receivers hear about members). */
-    void on(@Observes fr.rempart.signin.staff.StaffSessionStore.Ended ended) {
+    void on(@Observes StaffSessionStore.Ended ended) {
         if (ended.wholeAccount()) {
             revokeAllBut(ended.staffId(), ended.kept(), "staff-sessions-ended");
         } else {

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class Tokens {
      * What goes into an access token besides the registered claims. {@code audience}: the client, and the API when
      * it was asked for (RFC 9068 §3, RFC 8707).
      */
-    public record Access(String subject, String clientId, fr.rempart.platform.api.TrustedIssuers.Kind kind, List<String> audience, String scope,
+    public record Access(String subject, String clientId, TrustedIssuers.Kind kind, List<String> audience, String scope,
                          Set<String> groups, String grantId, String sid, Set<String> amr, Instant authTime, Map<String, Object> security) {
     }
 

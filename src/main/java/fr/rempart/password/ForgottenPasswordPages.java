@@ -1,6 +1,8 @@
 package fr.rempart.password;
 
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberDirectory;
+import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
@@ -9,6 +11,8 @@ import fr.rempart.platform.web.Pages;
 import fr.rempart.signin.AddressLimiter;
 import fr.rempart.signin.BrowserSessions;
 import fr.rempart.signin.FailureCounter;
+import fr.rempart.signin.HardeningProofs;
+import fr.rempart.signin.SecondFactor;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -42,9 +46,9 @@ public class ForgottenPasswordPages {
     @Inject
     PasswordChanges changes;
     @Inject
-    fr.rempart.member.MemberDirectory members;
+    MemberDirectory members;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
     @Inject
     FailureCounter failures;
     @Inject
@@ -52,9 +56,9 @@ public class ForgottenPasswordPages {
     @Inject
     Pages pages;
     @Inject
-    fr.rempart.platform.config.Settings settings;
+    Settings settings;
     @Inject
-    jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
+    jakarta.enterprise.inject.Instance<SecondFactor> secondFactor;
     @Inject
     CsrfToken csrf;
     @Context

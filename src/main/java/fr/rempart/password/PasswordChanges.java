@@ -2,19 +2,24 @@ package fr.rempart.password;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.Nir;
 import fr.rempart.member.NirProtector;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.Notices;
 import fr.rempart.password.policy.PasswordContext;
+import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.signin.HardeningProofs;
+import fr.rempart.signin.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import fr.rempart.member.AccountEvent;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -30,7 +35,7 @@ public class PasswordChanges {
     @Inject
     Event<AccountEvent> events;
     @Inject
-    fr.rempart.platform.db.Jdbc jdbc;
+    Jdbc jdbc;
     @Inject
     PasswordPolicy policy;
     @Inject
@@ -50,11 +55,11 @@ public class PasswordChanges {
     @Inject
     SecurityTimeline timeline;
     @Inject
-    fr.rempart.notify.Notices notices;
+    Notices notices;
     @Inject
-    jakarta.enterprise.inject.Instance<fr.rempart.signin.SecondFactor> secondFactor;
+    jakarta.enterprise.inject.Instance<SecondFactor> secondFactor;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);
@@ -67,7 +72,7 @@ public class PasswordChanges {
         Optional<String> current = credentials.hashOf(member.id());
         if (verdict.acceptable() && current.isPresent() && hasher.verify(password, current.get()).matches()) {
             return new PasswordPolicy.Verdict(false, java.util.List.of(new PasswordPolicy.Violation("SAME_AS_CURRENT",
-                    fr.rempart.platform.web.Messages.get(locale, "password.rule.SAME_AS_CURRENT"))), verdict.estimatedGuessesLog10());
+                    Messages.get(locale, "password.rule.SAME_AS_CURRENT"))), verdict.estimatedGuessesLog10());
         }
         return verdict;
     }

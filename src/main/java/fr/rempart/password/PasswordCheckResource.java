@@ -1,15 +1,21 @@
 package fr.rempart.password;
 
 import fr.rempart.audit.Actor;
+import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.password.policy.HistoryRule;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.validation.FieldError;
+import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
+import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.AddressLimiter;
 import fr.rempart.signin.BrowserSessions;
+import fr.rempart.signin.FailureCounter;
 import fr.rempart.signin.WebSession;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -45,7 +51,7 @@ public class PasswordCheckResource {
 
     private static final AddressLimiter LIMIT = new AddressLimiter(120);
     /** Violations that tell the caller a password the member has, or had. */
-    private static final java.util.Set<String> KNOWN_PASSWORD = java.util.Set.of("SAME_AS_CURRENT", fr.rempart.password.policy.HistoryRule.ERROR_CODE);
+    private static final java.util.Set<String> KNOWN_PASSWORD = java.util.Set.of("SAME_AS_CURRENT", HistoryRule.ERROR_CODE);
 
     @Inject
     PasswordChanges changes;
@@ -54,9 +60,9 @@ public class PasswordCheckResource {
     @Inject
     MemberDirectory members;
     @Inject
-    fr.rempart.signin.FailureCounter failures;
+    FailureCounter failures;
     @Inject
-    fr.rempart.audit.AuditTrail audit;
+    AuditTrail audit;
     @Context
     HttpHeaders headers;
     @Context
@@ -73,8 +79,8 @@ public class PasswordCheckResource {
         Locale locale = Locales.of(headers);
         PasswordCheckForm form = JsonBinder.bind(body, PasswordCheckForm.class, locale);
         if (form.password() == null) {
-            throw new fr.rempart.platform.validation.InvalidInputException(java.util.List.of(new fr.rempart.platform.validation.FieldError(
-                    "password", "NotNull", fr.rempart.platform.web.Messages.get(locale, "password.rule.REQUIRED"))));
+            throw new InvalidInputException(java.util.List.of(new FieldError(
+                    "password", "NotNull", Messages.get(locale, "password.rule.REQUIRED"))));
         }
         Optional<Member> member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
         // While the member's sign-in is locked, every member check is refused alike: an answer that differed would say which password matched.

@@ -2,6 +2,7 @@ package fr.rempart.report;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.MemberId;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.validation.FieldError;
@@ -87,7 +88,7 @@ public class ReportEvidence {
      * Who sends files, for the quotas: the client address's MAC (never the address itself) and the member signed in,
      * if any. Each is allowed {@code rempart.report.upload.files-per-day} files and {@code bytes-per-day} bytes.
      */
-    public record Uploader(String address, Optional<fr.rempart.member.MemberId> member) {
+    public record Uploader(String address, Optional<MemberId> member) {
     }
 
     /** A file to send back: its record and where its bytes are. */
@@ -161,7 +162,7 @@ public class ReportEvidence {
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 for (Prepared f : prepared) {
                     Jdbc.execute(c, "insert into report_upload_ledger (address, member_id, size_bytes, created_at) values (?, ?, ?, ?)",
-                            uploader.address(), uploader.member().map(fr.rempart.member.MemberId::value).orElse(null), f.sizeBytes(), now);
+                            uploader.address(), uploader.member().map(MemberId::value).orElse(null), f.sizeBytes(), now);
                 }
                 return null;
             });

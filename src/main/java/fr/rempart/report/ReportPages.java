@@ -16,6 +16,7 @@ import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
+import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.AddressLimiter;
 import fr.rempart.signin.BrowserSessions;
 import fr.rempart.signin.WebSession;
@@ -182,7 +183,7 @@ public class ReportPages {
         int fields = 0;
         for (EntityPart part : parts) {
             if (part.getFileName().isEmpty() && ++fields > MAX_FIELD_PARTS) {
-                throw new fr.rempart.platform.web.ProblemException(413, "problem.body-too-large", BodyLimits.MAX_BYTES / 1024);
+                throw new ProblemException(413, "problem.body-too-large", BodyLimits.MAX_BYTES / 1024);
             }
             if (part.getFileName().isPresent()) {
                 // A file input left empty still sends a part, named "" and empty.

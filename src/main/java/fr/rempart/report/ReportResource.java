@@ -7,11 +7,18 @@ import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
+import fr.rempart.platform.web.BodyLimits;
+import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
+import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.AddressLimiter;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
@@ -21,12 +28,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.EntityPart;
-import fr.rempart.platform.web.BodyLimits;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -46,7 +52,7 @@ public class ReportResource {
 
     private static final int QUEUE_LIMIT = 500;
     /** Reports from anyone not signed in, per address and minute (per node, in memory, like the other per-address limits). */
-    static final fr.rempart.signin.AddressLimiter ANONYMOUS = new fr.rempart.signin.AddressLimiter(10);
+    static final AddressLimiter ANONYMOUS = new AddressLimiter(10);
 
     @Inject
     Reports reports;
@@ -61,9 +67,9 @@ public class ReportResource {
     @Context
     jakarta.servlet.http.HttpServletRequest servletRequest;
     @Inject
-    fr.rempart.platform.config.Settings settings;
+    Settings settings;
     @Inject
-    fr.rempart.platform.crypto.KeyRing keys;
+    KeyRing keys;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -124,8 +130,8 @@ public class ReportResource {
         Actor actor = member.map(m -> Actor.member(m.number().value()))
                 .or(() -> caller.map(c -> Actor.token(c.issuerName(), c.subject())))
                 .orElse(new Actor("public", "anonymous"));
-        String address = fr.rempart.platform.web.ClientInfo.of(servletRequest, settings).address();
-        ReportEvidence.Uploader uploader = new ReportEvidence.Uploader(keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE,
+        String address = ClientInfo.of(servletRequest, settings).address();
+        ReportEvidence.Uploader uploader = new ReportEvidence.Uploader(keys.macHex(KeyRing.Purpose.COOKIE,
                 "report-uploader:" + address), member.map(Member::id));
         Reports.Filed filed = reports.submit(bound(form, caller, address), member.map(Member::id), actor, locale, files, uploader);
         JsonArrayBuilder routes = JsonBinder.JSON.createArrayBuilder();
@@ -147,8 +153,8 @@ public class ReportResource {
             return form;
         }
         String binder = caller.map(c -> "token:" + c.issuerName() + ":" + c.subject())
-                .orElse("anonymous:" + address + ":" + fr.rempart.platform.crypto.Secrets.sha256Hex(Reports.facts(form)));
-        return form.withSubmissionKey(keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE,
+                .orElse("anonymous:" + address + ":" + Secrets.sha256Hex(Reports.facts(form)));
+        return form.withSubmissionKey(keys.macHex(KeyRing.Purpose.COOKIE,
                 "report-api-key:" + binder + ":" + form.submissionKey()));
     }
 
@@ -311,7 +317,7 @@ public class ReportResource {
     private Reports.Details readable(String reference) {
         Optional<TrustedIssuers.Caller> caller = caller();
         if (caller.isEmpty()) {
-            throw new fr.rempart.platform.web.ProblemException(401, "report.sign-in-needed");
+            throw new ProblemException(401, "report.sign-in-needed");
         }
         Reports.Details details = reports.find(parse(reference)).orElseThrow(jakarta.ws.rs.NotFoundException::new);
         if (helpdesk(caller) || caller.flatMap(this::member).map(m -> details.filedBy(m.id())).orElse(false)) {

@@ -3,15 +3,22 @@ package fr.rempart.report;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.BirthDates;
+import fr.rempart.member.Email;
+import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.FormValidator;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.JsonBinder;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -51,14 +58,14 @@ public class Reports {
     private FormValidator validator;
     private AuditTrail audit;
     private SessionStore sessions;
-    private fr.rempart.signin.HardeningProofs proofs;
+    private HardeningProofs proofs;
     private MemberService members;
-    private fr.rempart.member.MemberRepository memberRepository;
-    private fr.rempart.notify.Notices notices;
+    private MemberRepository memberRepository;
+    private Notices notices;
     private ReportEvidence evidence;
     private Duration retention;
     private String mutualName;
-    private fr.rempart.platform.crypto.KeyRing keys;
+    private KeyRing keys;
     private int mailsPerRecipient;
 
     /** A confirmation code is good this long, for this many tries. */
@@ -73,10 +80,10 @@ public class Reports {
     }
 
     @Inject
-    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, fr.rempart.signin.HardeningProofs proofs,
+    public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, HardeningProofs proofs,
                    MemberService members,
-                   fr.rempart.member.MemberRepository memberRepository, fr.rempart.notify.Notices notices, ReportEvidence evidence,
-                   Settings settings, fr.rempart.platform.crypto.KeyRing keys) {
+                   MemberRepository memberRepository, Notices notices, ReportEvidence evidence,
+                   Settings settings, KeyRing keys) {
         this.jdbc = jdbc;
         this.keys = keys;
         this.mailsPerRecipient = settings.reportMailsPerRecipientPerDay();
@@ -96,7 +103,7 @@ public class Reports {
      * Validates every step, then stores and audits the report, in one transaction. The same
      * submission key posted again gives back the first report's reference and files nothing.
      *
-     * @throws fr.rempart.platform.validation.InvalidInputException before anything is written
+     * @throws InvalidInputException before anything is written
      */
     public Filed submit(ReportForm form, Optional<MemberId> member, Actor actor, Locale locale) {
         return submit(form, member, actor, locale, List.of(), new ReportEvidence.Uploader("-", member));
@@ -153,7 +160,7 @@ public class Reports {
             int attached = files.size() + (form.submissionKey() == null ? 0 : evidence.attachDrafts(c, form.submissionKey(), reference));
             if (attached > ReportEvidence.MAX_FILES) {
                 throw new InvalidInputException(List.of(new FieldError("files", "TooMany",
-                        fr.rempart.platform.web.Messages.get(locale, "report.evidence.too-many", ReportEvidence.MAX_FILES, attached - files.size()))));
+                        Messages.get(locale, "report.evidence.too-many", ReportEvidence.MAX_FILES, attached - files.size()))));
             }
             // Never the words of the message nor the victim's identity: the audit trail outlives the report.
             audit.record(actor, "report.submitted", reference.value(), null, "kinds=" + names(kinds) + " channel=" + form.channelValue().orElseThrow()
@@ -176,7 +183,7 @@ public class Reports {
     private void acknowledge(java.sql.Connection c, ReportReference reference, ReportForm form, Optional<MemberId> member,
                              List<OfficialChannels.Route> routes, Locale locale) throws SQLException {
         if (member.isPresent()) {
-            Optional<fr.rempart.member.Email> onFile = member.flatMap(memberRepository::byId).map(fr.rempart.member.Member::email);
+            Optional<Email> onFile = member.flatMap(memberRepository::byId).map(Member::email);
             if (onFile.isPresent() && mayMail(c, onFile.get())) {
                 notices.reportReceived(onFile.get(), greeting(locale), locale, reference.value(), nextSteps(routes, locale));
             }
@@ -185,7 +192,7 @@ public class Reports {
         if (blank(form.contactEmail())) {
             return;
         }
-        fr.rempart.member.Email to = fr.rempart.member.Email.parse(form.contactEmail().strip());
+        Email to = Email.parse(form.contactEmail().strip());
         if (!mayMail(c, to)) {
             return;
         }
@@ -239,7 +246,7 @@ public class Reports {
             }
             Jdbc.execute(c, "update report set contact_code = null, contact_confirmed_at = ? where reference = ?", now(), reference.value());
             audit.record(new Actor("public", "anonymous"), "report.contact-confirmed", reference.value(), null, null);
-            fr.rempart.member.Email to = fr.rempart.member.Email.parse(contact);
+            Email to = Email.parse(contact);
             if (mayMail(c, to)) {
                 notices.reportReceived(to, greeting(locale), locale, reference.value(), nextSteps(routes, locale));
             }
@@ -248,8 +255,8 @@ public class Reports {
     }
 
     /** Counts a message to this address today, if the day's limit allows it; the address is kept only as a MAC. */
-    private boolean mayMail(java.sql.Connection c, fr.rempart.member.Email to) throws SQLException {
-        String recipient = keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "report-recipient:" + to.value().toLowerCase(Locale.ROOT));
+    private boolean mayMail(java.sql.Connection c, Email to) throws SQLException {
+        String recipient = keys.macHex(KeyRing.Purpose.COOKIE, "report-recipient:" + to.value().toLowerCase(Locale.ROOT));
         Instant now = now();
         long sent;
         try (var s = Jdbc.prepare(c, "select count(*) from report_mail where recipient = ? and created_at >= ?", recipient, now.minus(Duration.ofDays(1)));
@@ -265,18 +272,18 @@ public class Reports {
     }
 
     private String codeMac(ReportReference reference, String code) {
-        return keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "report-contact-code:" + reference.value() + ":" + code);
+        return keys.macHex(KeyRing.Purpose.COOKIE, "report-contact-code:" + reference.value() + ":" + code);
     }
 
     /** The same for everyone: a name typed in the form would let anyone sign a message of the mutual's. */
     private static String greeting(Locale locale) {
-        return fr.rempart.platform.web.Messages.get(locale, "report.mail.greeting");
+        return Messages.get(locale, "report.mail.greeting");
     }
 
     /** The official channels written out for a message: name, how to reach it, what to bring. */
     static String nextSteps(List<OfficialChannels.Route> routes, Locale locale) {
         return routes.stream().map(r -> "- " + r.title(locale) + " — " + r.how(locale) + " "
-                + fr.rempart.platform.web.Messages.get(locale, "report.route.bring") + " " + r.bring(locale)).collect(java.util.stream.Collectors.joining("\n"));
+                + Messages.get(locale, "report.route.bring") + " " + r.bring(locale)).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The member gave a password or a code away: whoever holds it must lose the account now. */

@@ -6,7 +6,9 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.NoticeQueue;
 import fr.rempart.notify.Notices;
+import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
@@ -75,14 +77,14 @@ public class HardeningProofs {
     @Inject
     SecurityTimeline timeline;
     @Inject
-    fr.rempart.notify.NoticeQueue letters;
+    NoticeQueue letters;
 
     /** For an operator command running without the server (the breach-list import): it requires proofs, and queues the letters that go with them. */
-    public static HardeningProofs standalone(Jdbc jdbc, fr.rempart.platform.config.Settings settings) {
+    public static HardeningProofs standalone(Jdbc jdbc, Settings settings) {
         HardeningProofs proofs = new HardeningProofs();
         proofs.jdbc = jdbc;
         proofs.members = new MemberRepository(jdbc);
-        proofs.letters = fr.rempart.notify.NoticeQueue.standalone(jdbc, settings, proofs.members);
+        proofs.letters = NoticeQueue.standalone(jdbc, settings, proofs.members);
         return proofs;
     }
 

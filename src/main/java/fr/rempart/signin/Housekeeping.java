@@ -1,10 +1,11 @@
 package fr.rempart.signin;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.signin.staff.StaffSessionStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
@@ -26,7 +27,7 @@ public class Housekeeping {
     @Inject
     FailureCounter failures;
     @Inject
-    fr.rempart.signin.staff.StaffSessionStore staffSessions;
+    StaffSessionStore staffSessions;
     @Inject
     HardeningProofs proofs;
 

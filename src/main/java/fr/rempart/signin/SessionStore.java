@@ -2,6 +2,7 @@ package fr.rempart.signin;
 
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
@@ -192,7 +193,7 @@ public class SessionStore {
         if (members.isEmpty()) {
             return 0;
         }
-        Jdbc.SqlArray ids = fr.rempart.member.MemberRepository.uuids(members);
+        Jdbc.SqlArray ids = MemberRepository.uuids(members);
         return jdbc.transaction(c -> {
             Map<MemberId, Set<String>> open = new java.util.HashMap<>();
             jdbc.list("select member_id, sid from web_session where member_id = any(?)",

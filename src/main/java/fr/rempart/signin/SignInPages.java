@@ -4,6 +4,7 @@ import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.member.SecurityTimeline;
@@ -514,7 +515,7 @@ public class SignInPages {
         Map<String, Object> model = model("signin_title");
         model.put("error", Messages.get(locale(), key));
         // Echo only what cannot be a NIR (even a mistyped one): an e-mail address or a member number.
-        boolean safe = identifier != null && (identifier.contains("@") || fr.rempart.member.MemberNumber.valid(identifier));
+        boolean safe = identifier != null && (identifier.contains("@") || MemberNumber.valid(identifier));
         model.put("identifier", safe ? identifier : "");
         return Response.status(status).entity(pages.render("signin", locale(), model)).build();
     }

@@ -7,6 +7,7 @@ import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
 import fr.rempart.signin.BrowserSessions;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.WebSession;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +35,7 @@ public class SecurityPages {
     @Inject
     TotpService totp;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
     @Inject
     BrowserSessions browser;
     @Inject

@@ -5,6 +5,7 @@ import fr.rempart.member.RequiredAction;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
 import fr.rempart.signin.RequiredActionStep;
+import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -65,7 +66,7 @@ public class TotpEnrolmentStep implements RequiredActionStep {
         return recoveryCodesPage(pages, page, locale, codes, action);
     }
 
-    static String enrolmentPage(Pages pages, TotpService totp, Member member, fr.rempart.signin.WebSession session, Map<String, Object> page,
+    static String enrolmentPage(Pages pages, TotpService totp, Member member, WebSession session, Map<String, Object> page,
                                 Locale locale, String action, String error) {
         TotpService.Enrolment enrolment = totp.enrolment(member, session);
         Map<String, Object> model = new HashMap<>(page);

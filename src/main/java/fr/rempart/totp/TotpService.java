@@ -8,6 +8,7 @@ import dev.samstevens.totp.secret.DefaultSecretGenerator;
 import dev.samstevens.totp.util.Utils;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberService;
@@ -19,13 +20,13 @@ import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.signin.FailureCounter;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SecondFactor;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.enterprise.event.Event;
-import fr.rempart.member.AccountEvent;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.signin.WebSession;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -74,7 +75,7 @@ public class TotpService implements SecondFactor {
     @Inject
     Event<AccountEvent> events;
     @Inject
-    fr.rempart.signin.HardeningProofs proofs;
+    HardeningProofs proofs;
 
     /** How long a secret shown for enrolment waits for its first code. */
     static final java.time.Duration PENDING_LIFETIME = java.time.Duration.ofMinutes(10);

@@ -1,5 +1,6 @@
 package fr.rempart.platform.web;
 
+import fr.rempart.platform.config.Settings;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -39,7 +40,7 @@ public class BodyLimits implements ContainerRequestFilter {
     public @interface Streamed {
     }
 
-    /** The method takes evidence files as multipart/form-data, bounded by {@link fr.rempart.platform.config.Settings#reportMaxUploadBytes()}. */
+    /** The method takes evidence files as multipart/form-data, bounded by {@link Settings#reportMaxUploadBytes()}. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     public @interface Upload {
@@ -48,7 +49,7 @@ public class BodyLimits implements ContainerRequestFilter {
     @Context
     ResourceInfo resource;
     @jakarta.inject.Inject
-    fr.rempart.platform.config.Settings settings;
+    Settings settings;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {

@@ -2,7 +2,10 @@ package fr.rempart.signin.staff;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Email;
 import fr.rempart.password.UpdatePasswordStep;
+import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
@@ -75,7 +78,7 @@ public class StaffPages {
     @Inject
     ExternalIdp idp;
     @Inject
-    fr.rempart.platform.crypto.KeyRing keys;
+    KeyRing keys;
     @Context
     HttpHeaders headers;
     @Context
@@ -149,7 +152,7 @@ public class StaffPages {
             return signInError("staff.external.unavailable", 502);
         }
         String value = flow.state() + "." + flow.nonce() + "." + flow.verifier();
-        value += "." + keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "staff-idp:" + value);
+        value += "." + keys.macHex(KeyRing.Purpose.COOKIE, "staff-idp:" + value);
         // Lax: the provider sends the browser back by a top-level navigation, which carries it.
         return Response.seeOther(to).cookie(new jakarta.ws.rs.core.NewCookie.Builder(IDP_COOKIE).value(value).path("/staff/signin/external")
                 .httpOnly(true).secure(staffSessions.client(request).secure()).sameSite(jakarta.ws.rs.core.NewCookie.SameSite.LAX).maxAge(600).build())
@@ -186,7 +189,7 @@ public class StaffPages {
             return signInError("staff.external.failed", 400);
         }
         // The provider's subject may be long (255 characters): the audit trail and the account keep a digest of it.
-        String subject = fr.rempart.platform.crypto.Secrets.sha256Hex(person.issuer() + "|" + person.subject());
+        String subject = Secrets.sha256Hex(person.issuer() + "|" + person.subject());
         Actor actor = new Actor("idp", subject.substring(0, 32));
         Set<String> strong = person.amr().stream().filter(STRONG_AMR::contains).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         if (strong.isEmpty()) {
@@ -195,12 +198,12 @@ public class StaffPages {
         }
         Set<StaffGroup> groups = java.util.EnumSet.noneOf(StaffGroup.class);
         person.groups().forEach(g -> StaffGroup.of(g).ifPresent(groups::add));
-        if (!Username.valid(person.username()) || person.email() == null || !fr.rempart.member.Email.valid(person.email())) {
+        if (!Username.valid(person.username()) || person.email() == null || !Email.valid(person.email())) {
             audit.record(actor, "staff.signin.external-refused", null, "username or e-mail unusable", null);
             return signInError("staff.external.failed", 400);
         }
         Optional<StaffAccount> account = staff.upsertExternal(subject, Username.parse(person.username()),
-                person.name().length() > 100 ? person.name().substring(0, 100) : person.name(), fr.rempart.member.Email.parse(person.email()), groups);
+                person.name().length() > 100 ? person.name().substring(0, 100) : person.name(), Email.parse(person.email()), groups);
         if (account.isEmpty() || account.get().disabled()) {
             audit.record(actor, "staff.signin.external-refused", person.username(), account.isEmpty() ? "username of a local account" : "disabled", null);
             return signInError("staff.external.failed", 403);
@@ -223,7 +226,7 @@ public class StaffPages {
             return Optional.empty();
         }
         String value = cookie.substring(0, mac);
-        String expected = keys.macHex(fr.rempart.platform.crypto.KeyRing.Purpose.COOKIE, "staff-idp:" + value);
+        String expected = keys.macHex(KeyRing.Purpose.COOKIE, "staff-idp:" + value);
         String[] parts = value.split("\\.");
         if (parts.length != 3 || !java.security.MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 cookie.substring(mac + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {

@@ -3,7 +3,10 @@ package fr.rempart.signin.staff;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.platform.web.ProblemException;
+import fr.rempart.platform.web.ReturnPath;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,7 +67,7 @@ public class StaffSessions {
         if (issuer == null || subject == null || settings.staffIdpIssuer().map(i -> !i.toString().equals(issuer)).orElse(true)) {
             return Optional.empty();
         }
-        return staff.byExternalSubject(fr.rempart.platform.crypto.Secrets.sha256Hex(issuer + "|" + subject));
+        return staff.byExternalSubject(Secrets.sha256Hex(issuer + "|" + subject));
     }
 
     /** Ends the session with this sid (RP-initiated logout, a revocation); nothing when there is none. */
@@ -90,13 +93,13 @@ public class StaffSessions {
         if (who.isEmpty()) {
             // A path that is no local path (a mangled address) is not kept: the sign-in leads to the staff home instead.
             jakarta.ws.rs.core.Response.ResponseBuilder toSignIn = jakarta.ws.rs.core.Response.seeOther(java.net.URI.create(SIGN_IN_PATH));
-            if (fr.rempart.platform.web.ReturnPath.local(back)) {
-                toSignIn.cookie(fr.rempart.platform.web.ReturnPath.set(back, client(request).secure()));
+            if (ReturnPath.local(back)) {
+                toSignIn.cookie(ReturnPath.set(back, client(request).secure()));
             }
             throw new jakarta.ws.rs.RedirectionException(toSignIn.build());
         }
         if (java.util.Arrays.stream(groups).noneMatch(who.get().groups()::contains)) {
-            throw new fr.rempart.platform.web.ProblemException(403, forbiddenKey);
+            throw new ProblemException(403, forbiddenKey);
         }
         return who.get();
     }
