@@ -112,9 +112,9 @@ class CodesAndExportsIT {
         String adminEmail = admin.getKey() + "@mutuelle.example";
         String incident = incident();
         String nir = Api.newNir();
-        String number = member(nir, "copie." + System.nanoTime() + "@example.org", "3 place du Marché");
+        String email = "copie." + System.nanoTime() + "@example.org";
+        member(nir, email, "3 place du Marché");
         flag(incident, "nir;nom;prenom;date_naissance;sexe\n" + nir + ";Lefèvre-Dupont;Hélène;12/05/1984;F\n");
-        String email = Api.json(Api.get("/api/v1/members/" + number, admin())).getString("email");
         Matcher code = CODE.matcher(Mailbox.await(server, email, "Code de vérification"));
         assertThat(code.find()).isTrue();
 
