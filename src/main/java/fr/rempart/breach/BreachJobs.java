@@ -317,13 +317,33 @@ public class BreachJobs {
         }
     }
 
-    /** {@link #run}, and a job that cannot even start is marked FAILED with why, never left RUNNING in silence. */
+    /** Tries of a job that meets a transient database conflict, before it is marked FAILED. */
+    private static final int TRIES = 5;
+
+    /**
+     * {@link #run}, and a job that cannot run is marked FAILED with why, never left RUNNING in silence. A
+     * transient conflict (a lock still held while the database recovers from a crash) is tried again, after
+     * 1, 2, 4 and 8 seconds: a run starts again from its file and flags nobody twice.
+     */
     private void runGuarded(String id) {
-        try {
-            run(id);
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "Breach-list job " + id + " could not run", e);
-            finish(id, "FAILED", new Counts(), -1, e.getClass().getSimpleName() + ": " + e.getMessage());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                run(id);
+                return;
+            } catch (RuntimeException | Error e) {
+                if (attempt < TRIES && Jdbc.isTransient(e)) {
+                    LOG.log(Level.WARNING, "Breach-list job " + id + " met a transient conflict; trying again", e);
+                    try {
+                        Thread.sleep(1000L << (attempt - 1));
+                        continue;
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                LOG.log(Level.SEVERE, "Breach-list job " + id + " could not run", e);
+                finish(id, "FAILED", new Counts(), -1, e.getClass().getSimpleName() + ": " + e.getMessage());
+                return;
+            }
         }
     }
 

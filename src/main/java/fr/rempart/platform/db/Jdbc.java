@@ -167,6 +167,20 @@ public class Jdbc {
     }
 
     /** True when the exception is a unique-constraint violation (SQLState 23505 on both databases). */
+    /**
+     * A conflict that goes away when tried again: a serialization failure or deadlock (40001, 40P01), a lock
+     * not available (PostgreSQL 55P03) or a lock wait that timed out (H2 HYT00, as after a crash while the
+     * database rolls back what the dead process left open).
+     */
+    public static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && java.util.Set.of("40001", "40P01", "55P03", "HYT00").contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
