@@ -22,8 +22,9 @@ class BreachListIT {
         return server.token("security-admin");
     }
 
-    private String incident() {
-        HttpResponse<String> created = Api.postJson("/api/v1/incidents", admin(), """
+    /** A new incident declared by a security administrator; its id. */
+    static String incident() {
+        HttpResponse<String> created = Api.postJson("/api/v1/incidents", RempartServer.get().token("security-admin"), """
                 {"title":"Fuite CNAM","source":"CNAM","occurredFrom":"2026-11-01","discoveredOn":"2026-11-12",
                  "leaked":["IDENTITY","NIR","RIGHTS"],"notLeaked":["CONTACT","BANK","HEALTH"]}""");
         assertThat(created.statusCode()).isEqualTo(201);

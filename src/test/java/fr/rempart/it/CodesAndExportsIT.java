@@ -33,14 +33,6 @@ class CodesAndExportsIT {
         return server.token("security-admin");
     }
 
-    private String incident() {
-        HttpResponse<String> created = Api.postJson("/api/v1/incidents", admin(), """
-                {"title":"Fuite CNAM","source":"CNAM","occurredFrom":"2026-11-01","discoveredOn":"2026-11-12",
-                 "leaked":["IDENTITY","NIR"],"notLeaked":["CONTACT","BANK","HEALTH"]}""");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return Api.json(created).getString("id");
-    }
-
     private String member(String nir, String email, String addressLine) {
         String number = Api.newMemberNumber();
         String body = JsonObjectText.of(Map.of("memberNumber", number, "nir", nir, "lastName", "Lefèvre-Dupont", "firstName", "Hélène",
@@ -110,7 +102,7 @@ class CodesAndExportsIT {
     void aGenuineCodeCheckedFromFiftyAddressesIsAnsweredLikelyCopiedAndAlertsTheSecurityAdminsOnce() throws Exception {
         Map.Entry<String, String> admin = securityAdministrator();
         String adminEmail = admin.getKey() + "@mutuelle.example";
-        String incident = incident();
+        String incident = BreachListIT.incident();
         String nir = Api.newNir();
         String email = "copie." + System.nanoTime() + "@example.org";
         member(nir, email, "3 place du Marché");
@@ -170,7 +162,7 @@ class CodesAndExportsIT {
 
     @Test
     void formulasPlantedInAMembersFieldsComeOutAsTextInEveryExportAndTheAccentsSurvive() throws Exception {
-        String incident = incident();
+        String incident = BreachListIT.incident();
         String nir = Api.newNir();
         String dde = "=cmd|'/Ccalc'!A0." + System.nanoTime() + "@example.org"; // a valid e-mail address, and a DDE formula
         String link = "=HYPERLINK(\"http://evil.example/\",\"Cliquez ici\")";

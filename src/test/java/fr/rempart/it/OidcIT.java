@@ -611,15 +611,15 @@ class OidcIT {
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static String location(HttpResponse<String> response) {
+    static String location(HttpResponse<String> response) {
         return response.headers().firstValue("Location").orElse("(none: " + response.statusCode() + ")");
     }
 
-    private static URI absolute(String location) {
-        return URI.create(location.startsWith("http") ? location : server.baseUrl() + location);
+    static URI absolute(String location) {
+        return URI.create(location.startsWith("http") ? location : RempartServer.get().baseUrl() + location);
     }
 
-    private static String enc(String value) {
+    static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -23,6 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static fr.rempart.it.OidcIT.absolute;
+import static fr.rempart.it.OidcIT.enc;
+import static fr.rempart.it.OidcIT.location;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -408,17 +411,5 @@ class TokenAudienceIT {
 
     private static String form(Map<String, String> parameters) {
         return parameters.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
-    }
-
-    private static String location(HttpResponse<String> response) {
-        return response.headers().firstValue("Location").orElse("(none: " + response.statusCode() + ")");
-    }
-
-    private static URI absolute(String location) {
-        return URI.create(location.startsWith("http") ? location : server.baseUrl() + location);
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
