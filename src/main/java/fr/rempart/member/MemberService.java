@@ -54,6 +54,9 @@ public class MemberService {
     private SecurityTimeline timeline;
     @Inject
     Event<AccountEvent> events;
+    /** Wraps imported legacy hashes in Argon2id as soon as they are committed. */
+    @Inject
+    fr.rempart.password.LegacyHashes legacyHashes;
 
     protected MemberService() {
     }
@@ -89,7 +92,7 @@ public class MemberService {
         }
         String hash = initialHash != null ? initialHash : form.passwordHash();
         try {
-            return jdbc.transaction(c -> {
+            Saved saved = jdbc.transaction(c -> {
                 MemberId existing = repository.idsByNumber(c, List.of(MemberNumber.parse(form.memberNumber()).value()))
                         .get(MemberNumber.parse(form.memberNumber()).value());
                 MemberId id = existing != null ? existing : MemberId.random();
@@ -114,11 +117,19 @@ public class MemberService {
                 }
                 return new Saved(repository.byId(id).orElseThrow(), existing == null);
             });
+            hashesStored(form.passwordHash() != null);
+            return saved;
         } catch (Jdbc.DataAccessException e) {
             if (Jdbc.isUniqueViolation(e)) {
                 throw new InvalidInputException(List.of(new FieldError("email", "taken", Messages.get(locale, "member.email-taken"))));
             }
             throw e;
+        }
+    }
+
+    private void hashesStored(boolean imported) {
+        if (imported && legacyHashes != null) {
+            legacyHashes.wakeUp();
         }
     }
 
@@ -128,7 +139,9 @@ public class MemberService {
      */
     public BatchOutcome saveBatch(List<Numbered> batch, Locale locale) {
         try {
-            return jdbc.transaction(c -> write(c, batch));
+            BatchOutcome outcome = jdbc.transaction(c -> write(c, batch));
+            hashesStored(batch.stream().anyMatch(n -> n.form().passwordHash() != null));
+            return outcome;
         } catch (Jdbc.DataAccessException e) {
             if (!Jdbc.isUniqueViolation(e) || batch.size() == 1) {
                 if (Jdbc.isUniqueViolation(e)) {

@@ -1,28 +1,32 @@
 package fr.rempart.password;
 
 import com.password4j.Argon2Function;
-import com.password4j.BcryptFunction;
 import com.password4j.types.Argon2;
 import fr.rempart.platform.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.text.Normalizer;
-import java.util.Base64;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Argon2id password hashes as PHC strings ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}),
- * with the OWASP parameters by default. Imported legacy hashes (bcrypt, PBKDF2 in passlib, PHC or
- * Django form) are verified as they are and reported as needing a re-hash, so the next successful
- * sign-in upgrades them. Passwords are normalised to NFKC and hashed whole: never truncated.
+ * with the OWASP parameters by default. Passwords are normalised to NFKC and hashed whole: never truncated.
+ *
+ * <p>Imported legacy hashes (bcrypt, PBKDF2 in passlib, PHC or Django form) are verified as the old
+ * portal made them and reported as needing a re-hash, so the next successful sign-in upgrades them.
+ * Until then {@link LegacyHashes} wraps them ({@link #wrap}): the old digest is hashed again with
+ * Argon2id, so a stolen table yields no weak digest, and the outer memory is chosen so the whole
+ * verification costs one Argon2id. What still costs more (a PBKDF2 dearer than Argon2id on its own)
+ * is covered by the {@linkplain #floor(Duration) floor}: while such hashes exist, every verification,
+ * of any account or of none, lasts at least that long, so time tells nothing about the stored hash.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -43,19 +47,20 @@ public class PasswordHasher {
         }
     }
 
+    /** The form of a wrapped legacy hash: {@code $rempart-wrapped$v=1$<legacy spec>$argon2id$…} (Argon2id of the legacy digest). */
+    static final String WRAPPED = "$rempart-wrapped$v=1$";
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern PBKDF2_PASSLIB = Pattern.compile("\\$pbkdf2(?:-(sha1|sha256|sha512))?\\$(\\d+)\\$([A-Za-z0-9./]+)\\$([A-Za-z0-9./]+)");
-    private static final Pattern PBKDF2_PHC = Pattern.compile("\\$pbkdf2-(sha1|sha256|sha512)\\$i=(\\d+)(?:,l=\\d+)?\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
-    private static final Pattern PBKDF2_DJANGO = Pattern.compile("pbkdf2_(sha1|sha256)\\$(\\d+)\\$([^$]+)\\$([A-Za-z0-9+/=]+)");
-    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
     private static final Pattern ARGON2_PARAMETERS = Pattern.compile("\\$m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,9})\\$");
     private static final Pattern ARGON2 = Pattern.compile("\\$argon2(id|i|d)\\$v=\\d+\\$m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
+    private static final Pattern WRAPPED_FORM = Pattern.compile(Pattern.quote(WRAPPED) + "([^$]+)(\\$argon2id\\$.+)");
 
     private Argon2Parameters parameters;
     private Argon2Function argon2;
     private String dummyHash;
+    /** Nanoseconds every verification lasts at least (0: no legacy hash costs more than one Argon2id). */
+    private volatile long floorNanos;
 
     protected PasswordHasher() {
     }
@@ -77,12 +82,38 @@ public class PasswordHasher {
     }
 
     public String hash(String password) {
-        byte[] salt = new byte[SALT_BYTES];
-        RANDOM.nextBytes(salt);
-        return argon2.hash(bytes(password), salt).getResult();
+        return argon2.hash(bytes(password), salt()).getResult();
     }
 
+    /** Verifies {@code password}; the call lasts at least the {@linkplain #floor(Duration) floor}, whatever the answer. */
     public Verdict verify(String password, String stored) {
+        long start = System.nanoTime();
+        try {
+            return check(password, stored);
+        } finally {
+            waitForFloor(start);
+        }
+    }
+
+    /** Spends the time of one verification, for unknown accounts: they must cost what known ones cost. */
+    public void verifyNothing(String password) {
+        verify(password == null ? "" : password, dummyHash);
+    }
+
+    /**
+     * Sets the time every verification lasts at least. {@link LegacyHashes} sets it to the dearest
+     * hash still stored, and back to zero when none costs more than one Argon2id.
+     */
+    public void floor(Duration floor) {
+        floorNanos = Math.max(0, floor.toNanos());
+    }
+
+    public Duration floor() {
+        return Duration.ofNanos(floorNanos);
+    }
+
+    /** The verification itself, without the floor: what calibration times. */
+    Verdict check(String password, String stored) {
         if (password == null || stored == null) {
             return Verdict.MISMATCH;
         }
@@ -97,11 +128,92 @@ public class PasswordHasher {
                 }
                 return function.equals(argon2) ? Verdict.MATCH : Verdict.MATCH_NEEDS_REHASH;
             }
-            return verifyLegacy(password, stored) ? Verdict.MATCH_NEEDS_REHASH : Verdict.MISMATCH;
+            Matcher wrapped = WRAPPED_FORM.matcher(stored);
+            if (wrapped.matches()) {
+                String outer = wrapped.group(2);
+                if (!argon2WithinBounds(outer)) {
+                    return Verdict.MISMATCH;
+                }
+                String inner = LegacyHash.fromSpec(wrapped.group(1), "").map(h -> h.compute(password)).orElse(null);
+                return inner != null && Argon2Function.getInstanceFromHash(outer).check(inner, outer)
+                        ? Verdict.MATCH_NEEDS_REHASH : Verdict.MISMATCH;
+            }
+            return LegacyHash.parse(stored).filter(h -> h.matches(password)).isPresent() ? Verdict.MATCH_NEEDS_REHASH : Verdict.MISMATCH;
         } catch (RuntimeException e) {
             // A damaged stored hash proves nothing: a refusal, counted like any other, never an error page.
             return Verdict.MISMATCH;
         }
+    }
+
+    /**
+     * The old digest of a legacy hash hashed again with Argon2id ({@code outerMemoryKib}, this hasher's
+     * passes and lanes): verifying it recomputes the legacy algorithm, then the Argon2id. Empty for a
+     * hash that is not a legacy one (Argon2, already wrapped, unknown).
+     */
+    public Optional<String> wrap(String legacy, int outerMemoryKib) {
+        return LegacyHash.parse(legacy).map(h -> WRAPPED + h.spec() + outer(outerMemoryKib).hash(h.digest().getBytes(StandardCharsets.US_ASCII), salt()).getResult());
+    }
+
+    /**
+     * What one verification of {@code stored} costs, by class: the legacy algorithm and its cost
+     * ("pbkdf2-sha256,i=600000,l=32", "bcrypt,c=10"), wrapped or not, or the parameters of an Argon2
+     * hash made with other parameters ("argon2id,m=65536,t=3,p=4"). Empty for this hasher's own hashes.
+     */
+    public Optional<String> costClass(String stored) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Matcher wrapped = WRAPPED_FORM.matcher(stored);
+        if (wrapped.matches()) {
+            return LegacyHash.fromSpec(wrapped.group(1), "").map(LegacyHash::classKey);
+        }
+        if (ARGON2.matcher(stored).matches() && argon2WithinBounds(stored)) {
+            Argon2Function function = Argon2Function.getInstanceFromHash(stored);
+            return function.equals(argon2) ? Optional.empty() : Optional.of("argon2" + function.getVariant().name().toLowerCase(Locale.ROOT)
+                    + ",m=" + function.getMemory() + ",t=" + function.getIterations() + ",p=" + function.getParallelism());
+        }
+        return LegacyHash.parse(stored).map(LegacyHash::classKey);
+    }
+
+    /** True for a legacy hash still stored as the old portal made it. */
+    public static boolean unwrapped(String stored) {
+        return LegacyHash.parse(stored).isPresent();
+    }
+
+    /**
+     * A hash of the class with a random salt and digest, wrapped with {@code outerMemoryKib} (ignored
+     * for an Argon2 class), for timing: never a member's.
+     */
+    String sample(String costClass, int outerMemoryKib) {
+        if (costClass.startsWith("argon2")) {
+            Matcher m = Pattern.compile("argon2(id|i|d),m=(\\d+),t=(\\d+),p=(\\d+)").matcher(costClass);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("Unknown cost class");
+            }
+            return Argon2Function.getInstance(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                    HASH_BYTES, Argon2.valueOf(m.group(1).toUpperCase(Locale.ROOT)), Argon2Function.ARGON2_VERSION_13)
+                    .hash(bytes("sample-" + RANDOM.nextLong()), salt()).getResult();
+        }
+        LegacyHash sample = LegacyHash.sample(costClass);
+        return WRAPPED + sample.spec() + outer(outerMemoryKib).hash(new byte[0], salt()).getResult();
+    }
+
+    private Argon2Function outer(int memoryKib) {
+        return Argon2Function.getInstance(Math.max(memoryKib, 8 * parameters.parallelism()), parameters.iterations(), parameters.parallelism(),
+                HASH_BYTES, Argon2.ID, Argon2Function.ARGON2_VERSION_13);
+    }
+
+    private void waitForFloor(long start) {
+        long deadline = start + floorNanos;
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static byte[] salt() {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        return salt;
     }
 
     /** Imported Argon2 parameters within sane bounds: a hash must not make a sign-in allocate gigabytes. */
@@ -116,56 +228,17 @@ public class PasswordHasher {
         return parallelism >= 1 && parallelism <= 16 && memory >= 8 * parallelism && memory <= 1 << 20 && iterations >= 1 && iterations <= 64;
     }
 
-    /** Spends the time of one verification, for unknown accounts: they must cost what known ones cost. */
-    public void verifyNothing(String password) {
-        verify(password == null ? "" : password, dummyHash);
-    }
-
-    /** True for the hash formats {@link #verify} understands: Argon2, bcrypt, PBKDF2. */
+    /** True for the hash formats {@link #verify} understands: Argon2, bcrypt, PBKDF2, and legacy hashes wrapped in Argon2id. */
     public static boolean recognised(String stored) {
-        return stored != null && ((ARGON2.matcher(stored).matches() && argon2WithinBounds(stored)) || BCRYPT.matcher(stored).matches()
-                || PBKDF2_PASSLIB.matcher(stored).matches() || PBKDF2_PHC.matcher(stored).matches()
-                || PBKDF2_DJANGO.matcher(stored).matches());
-    }
-
-    private static boolean verifyLegacy(String password, String stored) {
-        if (BCRYPT.matcher(stored).matches()) {
-            // bcrypt reads at most 72 bytes: the upgrade to Argon2id then covers the whole password.
-            return BcryptFunction.getInstanceFromHash(stored).check(password, stored);
-        }
-        Matcher m;
-        if ((m = PBKDF2_PHC.matcher(stored)).matches()) {
-            return pbkdf2(password, m.group(1), Integer.parseInt(m.group(2)),
-                    Base64.getDecoder().decode(m.group(3)), Base64.getDecoder().decode(m.group(4)));
-        }
-        if ((m = PBKDF2_PASSLIB.matcher(stored)).matches()) {
-            return pbkdf2(password, m.group(1) == null ? "sha1" : m.group(1), Integer.parseInt(m.group(2)),
-                    adaptedBase64(m.group(3)), adaptedBase64(m.group(4)));
-        }
-        if ((m = PBKDF2_DJANGO.matcher(stored)).matches()) {
-            return pbkdf2(password, m.group(1), Integer.parseInt(m.group(2)),
-                    m.group(3).getBytes(StandardCharsets.UTF_8), Base64.getDecoder().decode(m.group(4)));
-        }
-        return false;
-    }
-
-    private static boolean pbkdf2(String password, String digest, int iterations, byte[] salt, byte[] expected) {
-        if (iterations < 1 || iterations > 10_000_000 || expected.length == 0 || expected.length > 128) {
+        if (stored == null) {
             return false;
         }
-        try {
-            String algorithm = "PBKDF2WithHmac" + digest.toUpperCase(java.util.Locale.ROOT);
-            SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
-            byte[] actual = factory.generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, expected.length * 8)).getEncoded();
-            return MessageDigest.isEqual(actual, expected);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
+        Matcher wrapped = WRAPPED_FORM.matcher(stored);
+        if (wrapped.matches()) {
+            return LegacyHash.fromSpec(wrapped.group(1), "").isPresent() && ARGON2.matcher(wrapped.group(2)).matches()
+                    && argon2WithinBounds(wrapped.group(2));
         }
-    }
-
-    /** passlib's "adapted base64": '.' for '+', no padding. */
-    private static byte[] adaptedBase64(String s) {
-        return Base64.getDecoder().decode(s.replace('.', '+'));
+        return (ARGON2.matcher(stored).matches() && argon2WithinBounds(stored)) || LegacyHash.parse(stored).isPresent();
     }
 
     private static byte[] bytes(String password) {

@@ -231,8 +231,8 @@ class PasswordHasherTest {
     }
 
     /**
-     * Hashes that {@link PasswordHasher#recognised} accepts (so an import passes {@code @ValidPasswordHash})
-     * but that are corrupt: signing in against them must be a plain MISMATCH, not an exception.
+     * Hashes in a legacy shape whose parts cannot be decoded: an import refuses them
+     * ({@code @ValidPasswordHash}), and signing in against one already stored is a plain MISMATCH, not an exception.
      */
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {
@@ -241,8 +241,8 @@ class PasswordHasherTest {
             "pbkdf2_sha256$1000$salt$A",
             "$pbkdf2-sha256$99999999999$AAAA$AAAA",                     // iteration count beyond int
     })
-    void recognisedButCorruptHashVerifiesAsMismatchInsteadOfThrowing(String stored) {
-        assertThat(PasswordHasher.recognised(stored)).isTrue();
+    void corruptLegacyHashesAreRefusedAndVerifyAsMismatchInsteadOfThrowing(String stored) {
+        assertThat(PasswordHasher.recognised(stored)).isFalse();
         assertThat(FAST.verify("pw", stored)).isEqualTo(Verdict.MISMATCH);
     }
 
@@ -256,6 +256,77 @@ class PasswordHasherTest {
     void argon2HashesWithParametersOutOfBoundsAreRefused(String stored) {
         assertThat(PasswordHasher.recognised(stored)).isFalse();
         assertThat(FAST.verify("pw", stored)).isEqualTo(Verdict.MISMATCH);
+    }
+
+    /** Every legacy form the old portals wrote, for {@link #PASSWORD}. */
+    private static java.util.stream.Stream<String> legacyForms() {
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return java.util.stream.Stream.of(
+                BcryptFunction.getInstance(Bcrypt.B, 4).hash(PASSWORD).getResult(),
+                "$2y$" + BcryptFunction.getInstance(Bcrypt.B, 4).hash(PASSWORD).getResult().substring(4),
+                "$pbkdf2-sha256$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA256", PASSWORD, SALT, 1000, 32)),
+                "$pbkdf2$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA1", PASSWORD, SALT, 1000, 20)),
+                "$pbkdf2-sha512$i=1000,l=64$" + b64.encodeToString(SALT) + "$" + b64.encodeToString(pbkdf2("SHA512", PASSWORD, SALT, 1000, 64)),
+                "pbkdf2_sha256$1000$seasalt2024$" + Base64.getEncoder().encodeToString(
+                        pbkdf2("SHA256", PASSWORD, "seasalt2024".getBytes(StandardCharsets.UTF_8), 1000, 32)));
+    }
+
+    @ParameterizedTest(name = "{0} wrapped")
+    @org.junit.jupiter.params.provider.MethodSource("legacyForms")
+    void aWrappedLegacyHashStillVerifiesButNoLongerShowsTheOldDigest(String legacy) {
+        String wrapped = FAST.wrap(legacy, 2048).orElseThrow();
+        assertThat(wrapped).startsWith("$rempart-wrapped$v=1$").contains("$argon2id$v=19$m=2048,t=1,p=1$");
+        // What a stolen table shows of the old digest: nothing.
+        String digest = legacy.startsWith("$2") ? legacy.substring(29) : legacy.substring(legacy.lastIndexOf('$') + 1);
+        assertThat(wrapped).doesNotContain(digest.substring(0, 16));
+        assertThat(PasswordHasher.recognised(wrapped)).isTrue();
+        assertThat(PasswordHasher.unwrapped(legacy)).isTrue();
+        assertThat(PasswordHasher.unwrapped(wrapped)).isFalse();
+        assertThat(FAST.verify(PASSWORD, wrapped)).isEqualTo(Verdict.MATCH_NEEDS_REHASH);
+        assertThat(FAST.verify(PASSWORD + "!", wrapped)).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify("", wrapped)).isEqualTo(Verdict.MISMATCH);
+        // Raw and wrapped hashes of one algorithm and cost are one cost class.
+        assertThat(FAST.costClass(wrapped)).isEqualTo(FAST.costClass(legacy)).isPresent();
+    }
+
+    @Test
+    void costClassesNameTheAlgorithmAndCostButNoSalt() {
+        String bcrypt = BcryptFunction.getInstance(Bcrypt.B, 5).hash(PASSWORD).getResult();
+        assertThat(FAST.costClass(bcrypt)).contains("bcrypt,c=05");
+        assertThat(FAST.costClass("$2y$" + bcrypt.substring(4))).contains("bcrypt,c=05");
+        assertThat(FAST.costClass("$pbkdf2-sha256$600000$" + adaptedBase64(SALT) + "$" + adaptedBase64(new byte[32])))
+                .contains("pbkdf2-sha256,i=600000,l=32");
+        // Argon2 hashes: this hasher's own have none, others are named by their parameters.
+        assertThat(FAST.costClass(FAST.hash(PASSWORD))).isEmpty();
+        assertThat(FAST.costClass(OWASP.hash(PASSWORD))).contains("argon2id,m=19456,t=2,p=1");
+        assertThat(FAST.costClass("not a hash")).isEmpty();
+        assertThat(FAST.wrap(FAST.hash(PASSWORD), 2048)).isEmpty();
+    }
+
+    @Test
+    void aWrappedHashWhoseLegacyPartWasTamperedWithIsAMismatch() {
+        String legacy = "$pbkdf2-sha256$1000$" + adaptedBase64(SALT) + "$" + adaptedBase64(pbkdf2("SHA256", PASSWORD, SALT, 1000, 32));
+        String wrapped = FAST.wrap(legacy, 2048).orElseThrow();
+        assertThat(FAST.verify(PASSWORD, wrapped.replace("i=1000", "i=1001"))).isEqualTo(Verdict.MISMATCH);
+        assertThat(FAST.verify(PASSWORD, wrapped.replace("i=1000", "i=99999999"))).isEqualTo(Verdict.MISMATCH);
+        assertThat(PasswordHasher.recognised(wrapped.replace("$argon2id$v=19$m=2048", "$argon2id$v=19$m=99999999"))).isFalse();
+        assertThat(FAST.verify(PASSWORD, wrapped.replace("$argon2id$v=19$m=2048", "$argon2id$v=19$m=99999999"))).isEqualTo(Verdict.MISMATCH);
+    }
+
+    @Test
+    void withAFloorEveryVerificationLastsAtLeastThatLongWhateverTheAnswer() {
+        PasswordHasher hasher = new PasswordHasher(new Argon2Parameters(1024, 1, 1));
+        hasher.floor(java.time.Duration.ofMillis(150));
+        String own = hasher.hash(PASSWORD);
+        for (Runnable verification : java.util.List.<Runnable>of(() -> hasher.verify(PASSWORD, own), () -> hasher.verify("wrong", own),
+                () -> hasher.verifyNothing(PASSWORD), () -> hasher.verify(PASSWORD, "damaged"))) {
+            long start = System.nanoTime();
+            verification.run();
+            // A lower bound only: the floor is a wait, never a race the machine's load could lose.
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(150_000_000L);
+        }
+        hasher.floor(java.time.Duration.ZERO);
+        assertThat(hasher.floor()).isZero();
     }
 
     private static byte[] pbkdf2(String digest, String password, byte[] salt, int iterations, int bytes) {
