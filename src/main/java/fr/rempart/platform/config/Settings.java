@@ -550,6 +550,7 @@ public class Settings {
         importBatchSize();
         messageCheckCopiedAddresses();
         smtpPort();
+        smtpStartTls();
         if (!List.of("SHA1", "SHA256", "SHA512").contains(totpAlgorithm()) || (totpDigits() != 6 && totpDigits() != 8) || totpPeriod() < 15) {
             throw new IllegalStateException("rempart.totp.*: algorithm SHA1, SHA256 or SHA512; 6 or 8 digits; a period of 15 s or more");
         }
@@ -601,8 +602,13 @@ public class Settings {
         }
     }
 
+    /** "true" or "false" only: a mistyped "flase" for rempart.smtp.starttls must stop the start, not turn STARTTLS off. */
     private boolean bool(String key, boolean fallback) {
-        return string(key).map(Boolean::parseBoolean).orElse(fallback);
+        return string(key).map(v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalStateException(key + " must be true or false");
+        }).orElse(fallback);
     }
 
     private Duration duration(String key, Duration fallback) {
