@@ -8,7 +8,7 @@ import fr.rempart.platform.db.Jdbc;
 import fr.rempart.report.Report;
 import fr.rempart.report.Reports;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -5,7 +5,7 @@ import fr.rempart.member.RequiredAction;
 import fr.rempart.password.PasswordHistory;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
+import fr.rempart.member.SecondFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;

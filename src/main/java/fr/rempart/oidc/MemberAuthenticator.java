@@ -5,7 +5,7 @@ import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberId;
 import fr.rempart.signin.BrowserSessions;
 import fr.rempart.signin.SessionStore;
-import fr.rempart.signin.WebSession;
+import fr.rempart.member.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

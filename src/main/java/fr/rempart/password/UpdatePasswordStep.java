@@ -3,7 +3,7 @@ package fr.rempart.password;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.signin.RequiredActionStep;
+import fr.rempart.member.RequiredActionStep;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;

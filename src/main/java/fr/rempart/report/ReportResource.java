@@ -18,7 +18,7 @@ import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.signin.AddressLimiter;
+import fr.rempart.platform.limits.AddressLimiter;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;

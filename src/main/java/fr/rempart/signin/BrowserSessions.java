@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.Startup;
 import fr.rempart.signin.staff.StaffSessionStore;
 import jakarta.annotation.PreDestroy;

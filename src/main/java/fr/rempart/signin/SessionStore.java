@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.WebSession;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;

@@ -1,5 +1,8 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.WebSession;
+import fr.rempart.member.RequiredActionStep;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;

@@ -8,7 +8,7 @@ import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
 import fr.rempart.signin.BrowserSessions;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.WebSession;
+import fr.rempart.member.WebSession;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;

@@ -5,7 +5,7 @@ import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.password.PasswordHistory;
-import fr.rempart.signin.SecondFactor;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.testing.TestDatabase;
 import jakarta.enterprise.inject.Instance;
 import org.junit.jupiter.api.AfterEach;

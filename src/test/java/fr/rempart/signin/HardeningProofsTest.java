@@ -1,5 +1,7 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.WebSession;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;

@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.WebSession;
 import fr.rempart.member.MemberId;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.testing.TestDatabase;

@@ -5,7 +5,7 @@ import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.FailureCounter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.totp.TotpCodes;
 import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;

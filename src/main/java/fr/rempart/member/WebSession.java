@@ -1,6 +1,5 @@
-package fr.rempart.signin;
+package fr.rempart.member;
 
-import fr.rempart.member.MemberId;
 
 import java.time.Instant;
 import java.util.Set;
