@@ -1,5 +1,7 @@
 package fr.rempart.password;
 
+import fr.rempart.member.MemberSessions;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
@@ -13,9 +15,7 @@ import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Messages;
-import fr.rempart.signin.HardeningProofs;
 import fr.rempart.member.SecondFactor;
-import fr.rempart.signin.SessionStore;
 import fr.rempart.member.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -49,7 +49,7 @@ public class PasswordChanges {
     @Inject
     NirProtector nirs;
     @Inject
-    SessionStore sessions;
+    MemberSessions sessions;
     @Inject
     AuditTrail audit;
     @Inject
@@ -59,7 +59,7 @@ public class PasswordChanges {
     @Inject
     jakarta.enterprise.inject.Instance<SecondFactor> secondFactor;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);

@@ -1,5 +1,8 @@
 package fr.rempart.password;
 
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.member.CurrentSession;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
@@ -14,7 +17,6 @@ import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
 import fr.rempart.platform.limits.AddressLimiter;
-import fr.rempart.signin.BrowserSessions;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.member.WebSession;
 import jakarta.inject.Inject;
@@ -56,7 +58,9 @@ public class PasswordCheckResource {
     @Inject
     PasswordChanges changes;
     @Inject
-    BrowserSessions browser;
+    CurrentSession browser;
+    @Inject
+    Settings settings;
     @Inject
     MemberDirectory members;
     @Inject
@@ -73,7 +77,7 @@ public class PasswordCheckResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
     public JsonObject check(JsonValue body) {
-        if (!LIMIT.tryAcquire(browser.client(request).address())) {
+        if (!LIMIT.tryAcquire(ClientInfo.of(request, settings).address())) {
             throw new ProblemException(429, "problem.429.detail");
         }
         Locale locale = Locales.of(headers);
@@ -93,7 +97,7 @@ public class PasswordCheckResource {
             String number = member.get().number().value();
             boolean allowed = failures.tryAttempt("m:" + member.get().id().value());
             audit.record(Actor.member(number), "password.check-matched-known", number, null, "allowed=" + allowed + " ip="
-                    + browser.client(request).address());
+                    + ClientInfo.of(request, settings).address());
             if (!allowed) {
                 throw new ProblemException(429, "problem.429.detail");
             }

@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.WebSession;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.audit.Actor;
@@ -42,7 +43,7 @@ import java.util.Locale;
  * and is told to the member by e-mail.
  */
 @ApplicationScoped
-public class HardeningProofs {
+public class HardeningProofs implements HardeningGate {
 
     public enum Check { PROVEN, WRONG, LOCKED, MALFORMED }
 

@@ -1,5 +1,6 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.MemberSessions;
 import fr.rempart.member.WebSession;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
@@ -28,7 +29,7 @@ import java.util.UUID;
  * issued at sign-in and again when the required actions are done: a session id never changes stage.
  */
 @ApplicationScoped
-public class SessionStore {
+public class SessionStore implements MemberSessions {
 
     /** last_seen_at is written at most once a minute per session, not on every request. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);

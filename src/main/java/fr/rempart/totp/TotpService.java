@@ -1,5 +1,7 @@
 package fr.rempart.totp;
 
+import fr.rempart.member.MemberSessions;
+import fr.rempart.member.HardeningGate;
 import dev.samstevens.totp.code.HashingAlgorithm;
 import dev.samstevens.totp.exceptions.QrGenerationException;
 import dev.samstevens.totp.qr.QrData;
@@ -20,9 +22,7 @@ import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.limits.FailureCounter;
-import fr.rempart.signin.HardeningProofs;
 import fr.rempart.member.SecondFactor;
-import fr.rempart.signin.SessionStore;
 import fr.rempart.member.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -71,11 +71,11 @@ public class TotpService implements SecondFactor {
     @Inject
     Notices notices;
     @Inject
-    SessionStore sessions;
+    MemberSessions sessions;
     @Inject
     Event<AccountEvent> events;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
 
     /** How long a secret shown for enrolment waits for its first code. */
     static final java.time.Duration PENDING_LIFETIME = java.time.Duration.ofMinutes(10);

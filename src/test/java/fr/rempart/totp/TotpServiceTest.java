@@ -37,6 +37,7 @@ class TotpServiceTest {
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.9", false, "test");
     private TestDatabase db;
     private TotpService totp;
+    private fr.rempart.signin.SessionStore sessions;
     private MemberRepository repository;
 
     private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
@@ -58,14 +59,15 @@ class TotpServiceTest {
         events = new fr.rempart.testing.RecordedEvents<>();
         setField(totp.members, "events", events);
         totp.events = events;
-        totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
+        sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
+        totp.sessions = sessions;
         totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
         totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
     }
 
     /** A full browser session of the member, as the sign-in pages open one. */
     private WebSession session(Member member) {
-        return totp.sessions.find(totp.sessions.create(member.id(), WebSession.Stage.FULL, java.util.Set.of("pwd"), CLIENT)).orElseThrow();
+        return sessions.find(sessions.create(member.id(), WebSession.Stage.FULL, java.util.Set.of("pwd"), CLIENT)).orElseThrow();
     }
 
     /** An enrolment started and confirmed in a session of its own. */
