@@ -128,7 +128,7 @@ public class ForgottenPasswordPages {
         // The link proved the mailbox on file: if nothing else is pending, the account's hardening is done.
         members.byId(member.get().id()).filter(m -> m.requiredActions().isEmpty()).ifPresent(m -> proofs.complete(m, "email-link"));
         // Control of the mailbox was just proven: an attacker's failures no longer lock the member out.
-        failures.reset("m:" + member.get().id().value());
+        failures.reset(PasswordCredentials.attemptScope(member.get().id()));
         return Response.seeOther(URI.create("/signin?passwordChanged")).build();
     }
 

@@ -88,14 +88,14 @@ public class PasswordCheckResource {
         }
         Optional<Member> member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
         // While the member's sign-in is locked, every member check is refused alike: an answer that differed would say which password matched.
-        if (member.isPresent() && failures.locked("m:" + member.get().id().value())) {
+        if (member.isPresent() && failures.locked(PasswordCredentials.attemptScope(member.get().id()))) {
             throw new ProblemException(429, "problem.429.detail");
         }
         PasswordPolicy.Verdict verdict = member.map(m -> changes.check(m, form.password(), locale))
                 .orElseGet(() -> changes.policy().check(form.password(), PasswordContext.anonymous(), locale));
         if (member.isPresent() && verdict.violations().stream().anyMatch(v -> KNOWN_PASSWORD.contains(v.code()))) {
             String number = member.get().number().value();
-            boolean allowed = failures.tryAttempt("m:" + member.get().id().value());
+            boolean allowed = failures.tryAttempt(PasswordCredentials.attemptScope(member.get().id()));
             audit.record(Actor.member(number), "password.check-matched-known", number, null, "allowed=" + allowed + " ip="
                     + ClientInfo.of(request, settings).address());
             if (!allowed) {

@@ -45,6 +45,11 @@ import java.util.Locale;
 @ApplicationScoped
 public class HardeningProofs implements HardeningGate {
 
+    /** The attempt scope of the member's proof codes. */
+    static String attemptScope(MemberId member) {
+        return "hp:" + member.value();
+    }
+
     public enum Check { PROVEN, WRONG, LOCKED, MALFORMED }
 
     public enum Sent { SENT, NO_EMAIL, LIMITED }
@@ -183,7 +188,7 @@ public class HardeningProofs implements HardeningGate {
         if (channel == null) {
             return Check.MALFORMED;
         }
-        String scope = "hp:" + member.id().value();
+        String scope = attemptScope(member.id());
         String number = member.number().value();
         if (!failures.tryAttempt(scope)) {
             audit.record(Actor.member(number), "hardening.refused-locked", number, null, "channel=" + channel + " ip=" + client.address());

@@ -72,7 +72,7 @@ public class SignInService {
         }
         Member member = found.get();
         String scope = device.filter(d -> d.member().equals(member.id())).map(DeviceCookies.Device::scope)
-                .orElse("m:" + member.id().value());
+                .orElse(PasswordCredentials.attemptScope(member.id()));
         boolean allowed = failures.tryAttempt(scope);
         Optional<String> stored = credentials.hashOf(member.id());
         PasswordHasher.Verdict verdict = stored.map(h -> hasher.verify(password, h)).orElseGet(() -> {

@@ -47,6 +47,11 @@ import java.util.OptionalLong;
 @ApplicationScoped
 public class TotpService implements SecondFactor {
 
+    /** The attempt scope of the member's second-factor codes. */
+    public static String attemptScope(MemberId member) {
+        return "otp:" + member.value();
+    }
+
     public record Enrolment(String secret, String uri, String qrDataUri, String groupedKey) {
     }
 
@@ -178,7 +183,7 @@ public class TotpService implements SecondFactor {
         if (!totp && !recovery) {
             return new Result(Outcome.MALFORMED, 0);
         }
-        String scope = "otp:" + member.id().value();
+        String scope = attemptScope(member.id());
         if (!failures.tryAttempt(scope)) {
             timeline.record(member.id(), "otp.refused-locked", client.address(), null);
             return new Result(Outcome.LOCKED, 0);

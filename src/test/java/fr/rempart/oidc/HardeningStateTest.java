@@ -35,7 +35,7 @@ class HardeningStateTest {
         db = new TestDatabase();
         members = new MemberRepository(db.jdbc);
         state = new HardeningState();
-        state.jdbc = db.jdbc;
+        state.members = new fr.rempart.member.MemberRepository(db.jdbc);
         state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
         state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
