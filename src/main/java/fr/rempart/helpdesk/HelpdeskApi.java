@@ -28,7 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The helpdesk's JSON API under {@code /api/v1/members} (the paths belong to the member resource,
+ * The helpdesk's JSON API's work ({@link HelpdeskResource} serves it under {@code /api/v1/members}),
  * which hands these requests here): search, an account's security state, proofs of the caller and
  * actions. Also the callers' identity: a staff token from Rempart's provider is its staff account,
  * any other helpdesk token its issuer and subject.

@@ -1,6 +1,6 @@
 package fr.rempart.report;
 
-import fr.rempart.breach.ValidPastDate;
+import fr.rempart.platform.validation.ValidPastDate;
 import fr.rempart.member.validation.ValidBirthDate;
 import fr.rempart.member.validation.ValidEmail;
 import fr.rempart.member.validation.ValidPersonName;
