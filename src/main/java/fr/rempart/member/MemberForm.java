@@ -9,7 +9,7 @@ import fr.rempart.member.validation.ValidPersonName;
 import fr.rempart.member.validation.ValidPhone;
 import fr.rempart.member.validation.ValidRequiredActions;
 import fr.rempart.member.validation.ValidSex;
-import fr.rempart.password.validation.ValidPasswordHash;
+import fr.rempart.member.validation.ValidPasswordHash;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;

@@ -55,7 +55,7 @@ class TotpServiceTest {
         totp.failures = new FailureCounter(db.jdbc, db.settings);
         totp.audit = audit;
         totp.timeline = timeline;
-        totp.members = new MemberService(db.jdbc, repository, null, null, null, null, null, audit, timeline);
+        totp.members = new MemberService(db.jdbc, repository, null, null, null, audit, timeline);
         events = new fr.rempart.testing.RecordedEvents<>();
         setField(totp.members, "events", events);
         totp.events = events;
