@@ -1,13 +1,12 @@
 package fr.rempart.breach;
 
-import java.util.ServiceLoader;
-import fr.rempart.member.AccountsCompromised;
-import fr.rempart.member.AccountEvent;
-import fr.rempart.member.StandaloneListener;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
+import fr.rempart.member.AccountsCompromised;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.NirProtector;
+import fr.rempart.member.StandaloneListener;
 import fr.rempart.notify.NoticeQueue;
 import fr.rempart.platform.cli.DirectEvent;
 import fr.rempart.platform.cli.EnvironmentConfig;
@@ -20,6 +19,7 @@ import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpEnrolments;
+import java.util.ServiceLoader;
 
 import java.io.IOException;
 import java.io.InputStream;

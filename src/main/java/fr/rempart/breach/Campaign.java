@@ -4,12 +4,12 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.SecurityTimeline;
-import fr.rempart.password.PasswordHistory;
-import fr.rempart.totp.TotpEnrolments;
 import fr.rempart.notify.MessageCheckCounts;
 import fr.rempart.notify.NoticeQueue;
+import fr.rempart.password.PasswordHistory;
 import fr.rempart.platform.csv.CsvExport;
 import fr.rempart.platform.db.Dated;
+import fr.rempart.totp.TotpEnrolments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,15 +1,15 @@
 package fr.rempart.helpdesk;
 
-import fr.rempart.member.MemberRepository;
-import fr.rempart.signin.AccountLocks;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberNumber;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
 import fr.rempart.report.Report;
 import fr.rempart.report.Reports;
+import fr.rempart.signin.AccountLocks;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.member.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;

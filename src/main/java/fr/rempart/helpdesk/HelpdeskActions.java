@@ -1,9 +1,9 @@
 package fr.rempart.helpdesk;
 
-import fr.rempart.member.MemberId;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;

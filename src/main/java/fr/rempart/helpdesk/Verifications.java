@@ -3,12 +3,12 @@ package fr.rempart.helpdesk;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.notify.Notices;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

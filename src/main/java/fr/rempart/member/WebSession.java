@@ -1,6 +1,5 @@
 package fr.rempart.member;
 
-
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package fr.rempart.notify;
 
-import fr.rempart.member.HardeningGate;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;

@@ -1,11 +1,11 @@
 package fr.rempart.oidc;
 
-import fr.rempart.member.MemberRepository;
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.password.PasswordHistory;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.member.SecondFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;

@@ -1,22 +1,22 @@
 package fr.rempart.password;
 
-import fr.rempart.member.MemberSessions;
-import fr.rempart.member.HardeningGate;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberSessions;
 import fr.rempart.member.Nir;
 import fr.rempart.member.NirProtector;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.Notices;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Messages;
-import fr.rempart.member.SecondFactor;
-import fr.rempart.member.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;

@@ -1,20 +1,20 @@
 package fr.rempart.signin;
 
-import fr.rempart.member.HardeningGate;
-import fr.rempart.member.WebSession;
-import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.NoticeQueue;
 import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,10 +1,10 @@
 package fr.rempart.signin;
 
-import fr.rempart.member.MemberSessions;
-import fr.rempart.member.WebSession;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberSessions;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;

@@ -1,8 +1,5 @@
 package fr.rempart.signin;
 
-import fr.rempart.member.WebSession;
-import fr.rempart.member.RequiredActionStep;
-import fr.rempart.member.SecondFactor;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
@@ -10,7 +7,10 @@ import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.RequiredActionStep;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;

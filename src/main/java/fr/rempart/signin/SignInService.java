@@ -1,7 +1,5 @@
 package fr.rempart.signin;
 
-import fr.rempart.platform.limits.AddressLimiter;
-import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
@@ -10,6 +8,8 @@ import fr.rempart.member.SecurityTimeline;
 import fr.rempart.password.PasswordCredentials;
 import fr.rempart.password.PasswordHasher;
 import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,16 +1,16 @@
 package fr.rempart.totp;
 
-import fr.rempart.platform.config.Settings;
-import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.member.CurrentSession;
 import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.WebSession;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.member.WebSession;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;

@@ -1,14 +1,14 @@
 package fr.rempart.signin;
 
-import fr.rempart.member.WebSession;
-import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.Notices;
 import fr.rempart.notify.Outbox;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.testing.RecordedEvents;
 import fr.rempart.testing.TestDatabase;

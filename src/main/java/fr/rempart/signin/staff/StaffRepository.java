@@ -1,7 +1,7 @@
 package fr.rempart.signin.staff;
 
-import fr.rempart.notify.SecurityAdmins;
 import fr.rempart.member.Email;
+import fr.rempart.notify.SecurityAdmins;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
