@@ -58,7 +58,7 @@ public class PasswordHistory {
     public java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosenAt(java.util.Collection<MemberId> members) {
         java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosen = new java.util.HashMap<>();
         if (!members.isEmpty()) {
-            jdbc.list("select member_id, created_at, cast(created_at as date) from password_history where member_id = any(?) order by created_at",
+            jdbc.list("select member_id, created_at, cast(created_at as date) as chosen_on from password_history where member_id = any(?) order by created_at",
                     r -> java.util.Map.entry(new MemberId(r.getObject(1, java.util.UUID.class)),
                             new fr.rempart.platform.db.Dated(Jdbc.instant(r, "created_at"), r.getDate(3).toLocalDate())),
                     fr.rempart.member.MemberRepository.uuids(members))

@@ -39,7 +39,7 @@ public class TotpEnrolments {
         if (members.isEmpty()) {
             return java.util.Map.of();
         }
-        return jdbc.list("select member_id, confirmed_at, cast(confirmed_at as date) from totp_credential where confirmed = true and member_id = any(?)",
+        return jdbc.list("select member_id, confirmed_at, cast(confirmed_at as date) as confirmed_on from totp_credential where confirmed = true and member_id = any(?)",
                         r -> java.util.Map.entry(new MemberId(r.getObject(1, UUID.class)), new Dated(Jdbc.instant(r, "confirmed_at"),
                                 r.getDate(3) == null ? null : r.getDate(3).toLocalDate())),
                         MemberRepository.uuids(members)).stream()
