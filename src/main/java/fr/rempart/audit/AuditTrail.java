@@ -110,6 +110,33 @@ public class AuditTrail {
         return jdbc.one("select * from audit_event where seq = (select seq from audit_head where id = 1)", AuditTrail::entry);
     }
 
+    /**
+     * Takes the chain's lock (the {@code audit_head} row, as appending does) until the caller's
+     * transaction ends: a count read after it stays true until the caller appends, whatever other
+     * nodes do (the helpdesk's hourly limits).
+     */
+    public void lock() {
+        jdbc.one("select seq from audit_head where id = 1 for update", r -> r.getLong(1));
+    }
+
+    /** Entries about {@code subject} with this action since then. */
+    public int countAbout(String subject, String action, Instant since) {
+        return jdbc.one("select count(*) from audit_event where subject = ? and action = ? and at > ?", r -> r.getInt(1), subject, action, since)
+                .orElse(0);
+    }
+
+    /** Entries by {@code actor} with one of these actions since then. */
+    public int countBy(String actor, java.util.Collection<String> actions, Instant since) {
+        return jdbc.one("select count(*) from audit_event where actor = ? and at > ? and action = any(?)", r -> r.getInt(1), actor, since,
+                Jdbc.array("varchar", actions)).orElse(0);
+    }
+
+    /** Distinct subjects of {@code actor}'s entries with this action since then. */
+    public int countSubjectsBy(String actor, String action, Instant since) {
+        return jdbc.one("select count(distinct subject) from audit_event where actor = ? and at > ? and action = ?", r -> r.getInt(1), actor, since,
+                action).orElse(0);
+    }
+
     public java.util.List<Entry> about(String subject, int limit) {
         return jdbc.list("select * from audit_event where subject = ? order by seq desc fetch first " + Math.max(1, Math.min(limit, 1000)) + " rows only",
                 AuditTrail::entry, subject);

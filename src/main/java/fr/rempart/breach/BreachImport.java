@@ -2,10 +2,12 @@ package fr.rempart.breach;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
+import fr.rempart.member.AccountsCompromised;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.NirProtector;
+import fr.rempart.member.StandaloneListener;
 import fr.rempart.notify.NoticeQueue;
-import fr.rempart.oidc.SecurityEvents;
 import fr.rempart.platform.cli.DirectEvent;
 import fr.rempart.platform.cli.EnvironmentConfig;
 import fr.rempart.platform.config.Settings;
@@ -17,6 +19,7 @@ import fr.rempart.platform.web.ProblemException;
 import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpEnrolments;
+import java.util.ServiceLoader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,18 +105,20 @@ public final class BreachImport {
         KeyRing keyRing = new KeyRing(settings, database, jdbc);
         keyRing.open();
         AuditTrail audit = new AuditTrail(keyRing, jdbc);
-        SecurityEvents securityEvents = SecurityEvents.standalone(database, jdbc, settings, keyRing, audit);
+        // The OpenID provider's security events, found without importing the provider (a sibling of breach).
+        List<StandaloneListener> listeners = ServiceLoader.load(StandaloneListener.class).stream().map(ServiceLoader.Provider::get).toList();
+        listeners.forEach(l -> l.open(database, jdbc, settings, keyRing, audit));
         BreachJobs jobs = new BreachJobs();
         jobs.jdbc = jdbc;
         jobs.settings = settings;
         jobs.incidents = Incidents.reader(jdbc);
         jobs.members = new MemberRepository(jdbc);
         jobs.nirs = new NirProtector(keyRing);
-        jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to(securityEvents::on));
+        jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to((AccountEvent e) -> listeners.forEach(l -> l.on(e))));
         jobs.enrolments = new TotpEnrolments(jdbc);
         jobs.proofs = HardeningProofs.standalone(jdbc, settings);
         jobs.audit = audit;
-        jobs.compromised = DirectEvent.to(securityEvents::on);
+        jobs.compromised = DirectEvent.to((AccountsCompromised c) -> listeners.forEach(l -> l.on(c)));
         jobs.notices = NoticeQueue.standalone(jdbc, settings, jobs.members);
         return jobs;
     }

@@ -187,9 +187,14 @@ public class BreachJobs {
 
     /** The rows sent to review: line, the member's number (never the NIR) and why. */
     public List<String[]> review(String jobId, long afterLine, int limit) {
-        return jdbc.list("select r.line, m.member_number, r.reason from breach_review r join member m on m.id = r.member_id where r.job_id = ? "
-                        + "and r.line > ? order by r.line fetch first " + limit + " rows only",
-                r -> new String[]{String.valueOf(r.getLong(1)), r.getString(2), r.getString(3)}, jobId, afterLine);
+        List<Map.Entry<MemberId, String[]>> rows = jdbc.list("select line, member_id, reason from breach_review where job_id = ? "
+                        + "and line > ? order by line fetch first " + limit + " rows only",
+                r -> Map.entry(new MemberId(r.getObject(2, java.util.UUID.class)), new String[]{String.valueOf(r.getLong(1)), null, r.getString(3)}),
+                jobId, afterLine);
+        // The member's number is member's to read.
+        Map<MemberId, String> numbers = members.numbersOf(rows.stream().map(Map.Entry::getKey).toList());
+        rows.forEach(e -> e.getValue()[1] = numbers.get(e.getKey()));
+        return rows.stream().map(Map.Entry::getValue).toList();
     }
 
     /** The rejected rows as CSV ({@code line;code;column}), a page at a time: the API's {@code …/rejects} and the import command's report. */

@@ -1,13 +1,16 @@
 package fr.rempart.breach;
 
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.member.SecurityTimeline;
 import fr.rempart.notify.MessageCheckCounts;
 import fr.rempart.notify.NoticeQueue;
+import fr.rempart.password.PasswordHistory;
 import fr.rempart.platform.csv.CsvExport;
-import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.db.Dated;
+import fr.rempart.totp.TotpEnrolments;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.LocalDate;
@@ -19,8 +22,7 @@ import java.util.TreeMap;
 /**
  * The campaign view of one incident, for the security administrator: how many members it flagged,
  * how many were notified, reset their password, enrolled a second factor, signed in since, and how
- * many are still at risk; and the same day by day for the chart. Each capability counts what it
- * owns ({@link CampaignFact}).
+ * many are still at risk; and the same day by day for the chart.
  */
 @ApplicationScoped
 public class Campaign {
@@ -33,28 +35,65 @@ public class Campaign {
                        long copiedCodes, Map<LocalDate, Map<String, Long>> daily) {
     }
 
+    /** Flags read a page at a time: memory stays flat whatever the incident's size. */
+    private static final int PAGE = 10_000;
+
     @Inject
     MemberRepository members;
     @Inject
-    Instance<CampaignFact> facts;
+    SecurityTimeline timeline;
     @Inject
-    Jdbc jdbc;
+    PasswordHistory passwords;
+    @Inject
+    TotpEnrolments enrolments;
     @Inject
     NoticeQueue notices;
     @Inject
     MessageCheckCounts checks;
 
+    /**
+     * Each figure comes from the capability that owns it: the flags and the sign-ins from member's
+     * timeline, the new passwords from password's history, the second factors from totp, a page of
+     * flagged members at a time (no query reads another capability's tables).
+     */
     public View of(String incident) {
         Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("passwordReset", 0L);
+        counts.put("totpEnrolled", 0L);
         Map<LocalDate, Map<String, Long>> daily = new TreeMap<>();
-        CampaignFact.daily(jdbc, "select cast(flagged_at as date), count(*) from member_flag where incident = ? group by cast(flagged_at as date)",
-                incident).forEach((day, n) -> daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).put("flagged", n));
-        for (CampaignFact fact : facts) {
-            counts.put(fact.name(), fact.count(incident));
-            fact.daily(incident).forEach((day, n) -> daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).put(fact.name(), n));
-        }
+        members.dailyFlagged(incident).forEach((day, n) -> add(daily, day, "flagged", n));
+        List<MemberRepository.Flag> page;
+        MemberRepository.Flag last = null;
+        do {
+            page = members.flags(incident, last == null ? null : last.member(), PAGE);
+            List<MemberId> ids = page.stream().map(MemberRepository.Flag::member).toList();
+            Map<MemberId, List<Dated>> chosen = passwords.chosenAt(ids);
+            Map<MemberId, Dated> confirmed = enrolments.confirmedAt(ids);
+            for (MemberRepository.Flag flag : page) {
+                // A new password after the flag, counted on the day of the first one.
+                chosen.getOrDefault(flag.member(), List.of()).stream().filter(d -> d.at().isAfter(flag.at())).findFirst().ifPresent(d -> {
+                    counts.merge("passwordReset", 1L, Long::sum);
+                    add(daily, d.day(), "passwordReset", 1);
+                });
+                // A second factor protects the member whenever it was enrolled; the chart shows those enrolled after the flag.
+                Dated enrolled = confirmed.get(flag.member());
+                if (enrolled != null) {
+                    counts.merge("totpEnrolled", 1L, Long::sum);
+                    if (enrolled.at() != null && enrolled.at().isAfter(flag.at())) {
+                        add(daily, enrolled.day(), "totpEnrolled", 1);
+                    }
+                }
+                last = flag;
+            }
+        } while (page.size() == PAGE);
+        counts.put("signedInSince", timeline.countSignedInSinceFlagged(incident));
+        timeline.dailySignedInSinceFlagged(incident).forEach((day, n) -> add(daily, day, "signedInSince", n));
         return new View(incident, members.countFlagged(incident), notices.countDone(incident, "EMAIL"), notices.countDone(incident, "LETTER"),
                 counts, members.countAtRisk(incident), checks.countCopied(incident), daily);
+    }
+
+    private static void add(Map<LocalDate, Map<String, Long>> daily, LocalDate day, String fact, long n) {
+        daily.computeIfAbsent(day, d -> new LinkedHashMap<>()).merge(fact, n, Long::sum);
     }
 
     /**

@@ -1,5 +1,6 @@
 package fr.rempart.breach;
 
+import fr.rempart.platform.validation.ValidPastDate;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;

@@ -3,12 +3,13 @@ package fr.rempart.helpdesk;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.MemberNumber;
+import fr.rempart.member.MemberRepository;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
-import fr.rempart.platform.db.Jdbc;
 import fr.rempart.report.Report;
 import fr.rempart.report.Reports;
+import fr.rempart.signin.AccountLocks;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,15 +31,11 @@ public class AccountState {
     public record Flag(String incident, Instant flaggedAt) {
     }
 
-    /** A lock on sign-in: {@code cause} is which counter (password, device, second factor) locked it. */
-    public record Lock(String cause, int failures, Instant until) {
-    }
-
     /**
      * {@code hardeningProofPending}: the forced password change and enrolment wait for a proof of the contact on
      * file, which the helpdesk never sees nor gives (it can resend the letter, whose activation code is that proof).
      */
-    public record State(Member member, List<Flag> flags, List<Lock> locks, SecondFactor.Summary secondFactor, int sessions,
+    public record State(Member member, List<Flag> flags, List<AccountLocks.Lock> locks, SecondFactor.Summary secondFactor, int sessions,
                         List<Report> reports, List<HelpdeskActions.Approval> approvals, List<SecurityTimeline.Event> timeline,
                         boolean hardeningProofPending) {
         public boolean locked() {
@@ -47,7 +44,9 @@ public class AccountState {
     }
 
     @Inject
-    Jdbc jdbc;
+    MemberRepository flags;
+    @Inject
+    AccountLocks locks;
     @Inject
     MemberDirectory members;
     @Inject
@@ -64,13 +63,8 @@ public class AccountState {
     HardeningProofs proofs;
 
     public State of(Member member) {
-        String id = member.id().value().toString();
-        List<Flag> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
-                r -> new Flag(r.getString(1), Jdbc.instant(r, "flagged_at")), member.id().value());
-        List<Lock> locks = jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key in (?, ?, ?) or scope_key like ?) "
-                        + "and locked_until > ? order by locked_until desc", r -> new Lock(cause(r.getString(1)), r.getInt(2), Jdbc.instant(r, "locked_until")),
-                "m:" + id, "otp:" + id, "hp:" + id, "d:" + id + ":%", Instant.now());
-        return new State(member, flags, locks, totp.summary(member.id()), sessions.countActive(member.id()), reports.filedBy(member.id()),
+        List<Flag> flags = this.flags.flagsOf(member.id()).stream().map(f -> new Flag(f.incident(), f.at())).toList();
+        return new State(member, flags, locks.of(member.id()), totp.summary(member.id()), sessions.countActive(member.id()), reports.filedBy(member.id()),
                 actions.of(member), timeline.recent(member.id(), 50), proofs.required(member.id()));
     }
 
@@ -83,9 +77,5 @@ public class AccountState {
             return Optional.empty();
         }
         return members.byNumber(MemberNumber.parse(memberNumber));
-    }
-
-    private static String cause(String scope) {
-        return scope.startsWith("otp:") ? "second-factor" : scope.startsWith("hp:") ? "proof" : scope.startsWith("d:") ? "device" : "password";
     }
 }

@@ -3,6 +3,7 @@ package fr.rempart.helpdesk;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;
@@ -18,6 +19,7 @@ import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
+import fr.rempart.signin.AccountLocks;
 import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.signin.staff.StaffGroup;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -110,6 +113,8 @@ public class HelpdeskActions {
     private Notices notices;
     private StaffRepository staff;
     private HardeningProofs proofs;
+    @Inject
+    AccountLocks locks;
     private Duration approvalLifetime;
     private int perHour;
     private int alertThreshold;
@@ -182,8 +187,7 @@ public class HelpdeskActions {
     public Verifications.Proof sendCode(Member member, Agent agent, Verifications.Method channel) {
         return jdbc.transaction(c -> {
             int recent = withinLimit(agent);
-            int codes = jdbc.one("select count(*) from audit_event where subject = ? and action = 'helpdesk.verification-sent' and at > ?",
-                    r -> r.getInt(1), member.number().value(), Instant.now().minus(Duration.ofHours(1))).orElse(0);
+            int codes = audit.countAbout(member.number().value(), "helpdesk.verification-sent", Instant.now().minus(Duration.ofHours(1)));
             if (codes >= MAX_CODES_PER_HOUR) {
                 throw new ProblemException(429, "helpdesk.verification.too-many-codes");
             }
@@ -246,9 +250,7 @@ public class HelpdeskActions {
      */
     private int withinLimit(Agent agent) {
         return jdbc.transaction(c -> {
-            try (var lock = Jdbc.prepare(c, "select seq from audit_head where id = 1 for update"); var r = lock.executeQuery()) {
-                r.next();
-            }
+            audit.lock();
             int recent = recentActions(agent);
             if (recent >= perHour) {
                 throw new ProblemException(429, "helpdesk.too-many-actions", perHour);
@@ -300,20 +302,19 @@ public class HelpdeskActions {
 
     /** The requests waiting for a supervisor, oldest first, lapsed ones included (marked). */
     public List<Approval> pending() {
-        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
-                + "from helpdesk_approval a join member m on m.id = a.member_id where a.status = 'PENDING' order by a.created_at", HelpdeskActions::approval);
+        return numbered(jdbc.list("select " + APPROVAL + "from helpdesk_approval a where a.status = 'PENDING' order by a.created_at",
+                HelpdeskActions::approval));
     }
 
     public Optional<Approval> approval(String id) {
-        return jdbc.one("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
-                + "from helpdesk_approval a join member m on m.id = a.member_id where a.id = ?", HelpdeskActions::approval, id);
+        return jdbc.one("select " + APPROVAL + "from helpdesk_approval a where a.id = ?", HelpdeskActions::approval, id)
+                .flatMap(a -> numbered(List.of(a)).stream().findFirst());
     }
 
     /** The member's requests, newest first (the console shows what waits). */
     public List<Approval> of(Member member) {
-        return jdbc.list("select a.id, m.member_number, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester "
-                + "from helpdesk_approval a join member m on m.id = a.member_id where a.member_id = ? order by a.created_at desc", HelpdeskActions::approval,
-                member.id().value());
+        return numbered(jdbc.list("select " + APPROVAL + "from helpdesk_approval a where a.member_id = ? order by a.created_at desc",
+                HelpdeskActions::approval, member.id().value()));
     }
 
     public List<Alert> alerts() {
@@ -338,7 +339,7 @@ public class HelpdeskActions {
 
     /** Whether the member was flagged by a breach import: the four-eyes rule applies to them. */
     public boolean flagged(Member member) {
-        return jdbc.one("select count(*) from member_flag where member_id = ?", r -> r.getLong(1), member.id().value()).orElse(0L) > 0;
+        return !memberRepository.flagsOf(member.id()).isEmpty();
     }
 
     /** Does it, then records it three times: the audit trail, the member's timeline, a message to the member. */
@@ -352,8 +353,7 @@ public class HelpdeskActions {
     private void performIn(Member member, HelpdeskAction action, String reason, Agent agent, String detail) {
         String number = member.number().value();
         switch (action) {
-            case UNLOCK -> jdbc.update("delete from signin_failure where scope_key in (?, ?, ?) or scope_key like ?",
-                    "m:" + member.id().value(), "otp:" + member.id().value(), "hp:" + member.id().value(), "d:" + member.id().value() + ":%");
+            case UNLOCK -> locks.clear(member.id());
             // The second factor's reset has its own audit entry, timeline entry and message (TotpService).
             case RESET_TOTP -> totp.reset(member, agent.actor(), reason);
             case REQUIRE_PASSWORD_RESET -> {
@@ -375,8 +375,7 @@ public class HelpdeskActions {
     }
 
     private void resendNotice(Member member) {
-        List<String> incidents = jdbc.list("select incident from member_flag where member_id = ? order by flagged_at", r -> r.getString(1),
-                member.id().value());
+        List<String> incidents = memberRepository.flagsOf(member.id()).stream().map(MemberRepository.Flag::incident).toList();
         if (incidents.isEmpty()) {
             throw new ProblemException(409, "helpdesk.resend-notice.not-flagged");
         }
@@ -390,14 +389,13 @@ public class HelpdeskActions {
      * Actions, searches and reveals count one each; member reads count once per member (the page comes
      * back after every action of a call: harvesting is many members, not one member read again).
      */
+    private static final java.util.Set<String> COUNTED = java.util.Set.of("helpdesk.unlock", "helpdesk.reset-totp",
+            "helpdesk.require-password-reset", "helpdesk.revoke-sessions", "helpdesk.resend-notice", "helpdesk.approval-requested",
+            "helpdesk.verification-sent", "helpdesk.verified-in-person", "helpdesk.search", "helpdesk.contact-revealed");
+
     private int recentActions(Agent agent) {
         Instant since = Instant.now().minus(Duration.ofHours(1));
-        return jdbc.one("select (select count(*) from audit_event where actor = ? and at > ? and action in ('helpdesk.unlock', "
-                        + "'helpdesk.reset-totp', 'helpdesk.require-password-reset', 'helpdesk.revoke-sessions', 'helpdesk.resend-notice', "
-                        + "'helpdesk.approval-requested', 'helpdesk.verification-sent', 'helpdesk.verified-in-person', 'helpdesk.search', "
-                        + "'helpdesk.contact-revealed')) "
-                        + "+ (select count(distinct subject) from audit_event where actor = ? and at > ? and action = 'helpdesk.member-read')",
-                r -> r.getInt(1), agent.id(), since, agent.id(), since).orElse(0);
+        return audit.countBy(agent.id(), COUNTED, since) + audit.countSubjectsBy(agent.id(), "helpdesk.member-read", since);
     }
 
     /** At the threshold, once an hour per agent: an alert in the supervisors' queue and their mailbox, audited. */
@@ -434,10 +432,23 @@ public class HelpdeskActions {
         return reason == null || reason.isBlank() ? null : reason(reason, locale);
     }
 
-    private static Approval approval(ResultSet r) throws SQLException {
-        return new Approval(r.getString("id"), r.getString("member_number"), HelpdeskAction.of(r.getString("action")).orElseThrow(),
-                r.getString("reason"), r.getString("requested_by"), Status.valueOf(r.getString("status")), Jdbc.instant(r, "created_at"),
-                Jdbc.instant(r, "expires_at"), r.getString("decided_by"), r.getString("requester"));
+    private static final String APPROVAL = "a.id, a.member_id, a.action, a.reason, a.requested_by, a.status, a.created_at, a.expires_at, a.decided_by, a.requester ";
+
+    /** An approval row and its member, whose number member keeps ({@link #numbered}). */
+    private static Map.Entry<MemberId, Approval> approval(ResultSet r) throws SQLException {
+        return Map.entry(new MemberId(r.getObject("member_id", java.util.UUID.class)), new Approval(r.getString("id"), null,
+                HelpdeskAction.of(r.getString("action")).orElseThrow(), r.getString("reason"), r.getString("requested_by"),
+                Status.valueOf(r.getString("status")), Jdbc.instant(r, "created_at"), Jdbc.instant(r, "expires_at"), r.getString("decided_by"),
+                r.getString("requester")));
+    }
+
+    private List<Approval> numbered(List<Map.Entry<MemberId, Approval>> rows) {
+        Map<MemberId, String> numbers = memberRepository.numbersOf(rows.stream().map(Map.Entry::getKey).toList());
+        return rows.stream().map(e -> {
+            Approval a = e.getValue();
+            return new Approval(a.id(), numbers.get(e.getKey()), a.action(), a.reason(), a.requestedBy(), a.status(), a.createdAt(), a.expiresAt(),
+                    a.decidedBy(), a.requester());
+        }).toList();
     }
 
     private static Instant now() {

@@ -7,12 +7,12 @@ import fr.rempart.member.MemberNumber;
 import fr.rempart.member.MemberResource;
 import fr.rempart.member.Nir;
 import fr.rempart.platform.api.TrustedIssuers;
+import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.platform.config.Settings;
 import fr.rempart.signin.staff.StaffAccount;
 import fr.rempart.signin.staff.StaffSessions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The helpdesk's JSON API under {@code /api/v1/members} (the paths belong to the member resource,
+ * The helpdesk's JSON API's work ({@link HelpdeskResource} serves it under {@code /api/v1/members}),
  * which hands these requests here): search, an account's security state, proofs of the caller and
  * actions. Also the callers' identity: a staff token from Rempart's provider is its staff account,
  * any other helpdesk token its issuer and subject.

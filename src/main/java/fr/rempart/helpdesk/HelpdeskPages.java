@@ -235,7 +235,7 @@ public class HelpdeskPages {
         model.put("email", m.email() == null ? "" : m.email().masked());
         model.put("hasEmail", m.email() != null);
         model.put("hasPhone", Verifications.mobile(m));
-        model.put("phone", m.phone() == null ? "" : Verifications.maskPhone(m.phone().e164()));
+        model.put("phone", m.phone() == null ? "" : m.phone().maskedForStaff());
         model.put("flags", state.flags().stream().map(f -> Map.of("incident", f.incident(), "at", date(f.flaggedAt()))).toList());
         model.put("flagged", !state.flags().isEmpty());
         model.put("locked", state.locked());

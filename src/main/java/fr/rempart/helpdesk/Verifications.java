@@ -3,12 +3,12 @@ package fr.rempart.helpdesk;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.notify.Notices;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -78,7 +78,7 @@ public class Verifications {
         String id = Secrets.token(16);
         String code = String.format("%06d", RANDOM.nextInt(1_000_000));
         Instant now = now();
-        String sentTo = sms ? maskPhone(member.phone().e164()) : member.email().masked();
+        String sentTo = sms ? member.phone().maskedForStaff() : member.email().masked();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "insert into helpdesk_verification (id, member_id, agent, method, code_mac, sent_to, attempts, created_at, expires_at) "
                     + "values (?, ?, ?, ?, ?, ?, 0, ?, ?)", id, member.id().value(), agent.id(), channel.name(), mac(id, code), sentTo, now,
@@ -188,11 +188,6 @@ public class Verifications {
         }
         String e164 = member.phone().e164();
         return !e164.startsWith("+33") || e164.startsWith("+336") || e164.startsWith("+337");
-    }
-
-    /** "+33612345678" → "+336******78". */
-    public static String maskPhone(String e164) {
-        return e164.length() < 7 ? "***" : e164.substring(0, 4) + "*".repeat(e164.length() - 6) + e164.substring(e164.length() - 2);
     }
 
     private static Instant now() {

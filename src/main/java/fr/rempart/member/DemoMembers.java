@@ -29,9 +29,7 @@ public class DemoMembers {
     @Inject
     MemberRepository repository;
     @Inject
-    fr.rempart.password.PasswordCredentials credentials;
-    @Inject
-    fr.rempart.password.PasswordHasher hasher;
+    InitialPasswords passwords;
 
     void load(@Observes Startup.Ready ready) {
         if (!settings.demo()) {
@@ -44,7 +42,7 @@ public class DemoMembers {
                 Member member = members.save(demo.form(), Actor.SYSTEM, Locale.FRENCH).member();
                 if (demo.form().passwordHash() == null) {
                     // Demo only: a known password without the forced change an admin-set one carries.
-                    credentials.store(member.id(), hasher.hash(demo.password()));
+                    passwords.store(member.id(), demo.password());
                 }
                 if (demo.mustChangePassword()) {
                     members.requireAction(member.id(), RequiredAction.UPDATE_PASSWORD, Actor.SYSTEM, "demo data");

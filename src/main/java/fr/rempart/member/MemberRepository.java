@@ -42,6 +42,15 @@ public class MemberRepository {
         return jdbc.one("select " + COLUMNS + " from member where id = ?", MemberRepository::member, id.value());
     }
 
+    /** The member numbers of these members, in one query (lists that keep member ids show numbers). */
+    public java.util.Map<MemberId, String> numbersOf(java.util.Collection<MemberId> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return jdbc.list("select id, member_number from member where id = any(?)", r -> java.util.Map.entry(new MemberId(r.getObject(1, UUID.class)),
+                r.getString(2)), uuids(ids)).stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+    }
+
     /** These members, by id, in one query (a batch of notices to render). */
     public java.util.Map<MemberId, Member> byIds(java.util.Collection<MemberId> ids) {
         if (ids.isEmpty()) {
@@ -93,6 +102,30 @@ public class MemberRepository {
     /** Flagged by the incident and still at risk: a password change or a second factor still pending. */
     private static final String AT_RISK = " from member_flag f join member m on m.id = f.member_id where f.incident = ? "
             + "and (m.required_actions like '%UPDATE_PASSWORD%' or m.required_actions like '%CONFIGURE_TOTP%')";
+
+    /** A member flagged by an incident, and when. */
+    public record Flag(MemberId member, String incident, Instant at) {
+    }
+
+    /** The incident's flags after {@code after} (null: from the start), by member id, a page at a time (the campaign view). */
+    public List<Flag> flags(String incident, MemberId after, int limit) {
+        String page = " order by member_id fetch first " + limit + " rows only";
+        Jdbc.RowMapper<Flag> flag = r -> new Flag(new MemberId(r.getObject(1, UUID.class)), incident, Jdbc.instant(r, "flagged_at"));
+        return after == null
+                ? jdbc.list("select member_id, flagged_at from member_flag where incident = ?" + page, flag, incident)
+                : jdbc.list("select member_id, flagged_at from member_flag where incident = ? and member_id > ?" + page, flag, incident, after.value());
+    }
+
+    /** The incidents that flagged the member, earliest first. */
+    public List<Flag> flagsOf(MemberId member) {
+        return jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
+                r -> new Flag(member, r.getString(1), Jdbc.instant(r, "flagged_at")), member.value());
+    }
+
+    /** How many members the incident flagged each day. */
+    public java.util.SortedMap<LocalDate, Long> dailyFlagged(String incident) {
+        return jdbc.daily("select cast(flagged_at as date), count(*) from member_flag where incident = ? group by cast(flagged_at as date)", incident);
+    }
 
     public long countFlagged(String incident) {
         return jdbc.one("select count(*) from member_flag where incident = ?", r -> r.getLong(1), incident).orElse(0L);

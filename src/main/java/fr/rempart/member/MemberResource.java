@@ -1,27 +1,21 @@
 package fr.rempart.member;
 
 import fr.rempart.audit.Actor;
-import fr.rempart.helpdesk.HelpdeskApi;
-import fr.rempart.helpdesk.Verifications;
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.web.BodyLimits;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
-import fr.rempart.platform.web.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -33,9 +27,10 @@ import java.io.InputStream;
 import java.util.Locale;
 
 /**
- * The API for members: create or update one, read one, import many from CSV; and, handed to the
- * helpdesk capability ({@link HelpdeskApi}), search, security state, proofs of the
- * caller and actions — one resource for the {@code /api/v1/members} paths, as JAX-RS matches roots.
+ * The API that writes members: create or update one, import many from CSV. Reading members, their
+ * security state, proofs of the caller and actions under the same {@code /api/v1/members} paths are
+ * the helpdesk's ({@code helpdesk.HelpdeskResource}): both resources share the root {@code api/v1},
+ * whose methods Jersey serves together.
  */
 @Path("api/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,10 +40,6 @@ public class MemberResource {
     MemberService members;
     @Inject
     MemberImport imports;
-    @Inject
-    MemberDirectory directory;
-    @Inject
-    HelpdeskApi helpdesk;
     @Context
     HttpHeaders headers;
     @Context
@@ -70,69 +61,6 @@ public class MemberResource {
                 : Response.ok(view).build();
     }
 
-    /**
-     * One member, NIR and contact details masked; {@code ?reveal=contact&reason=…} shows the contact
-     * details whole, to a person. Every read is audited and counts in the caller's hourly limit.
-     */
-    @GET
-    @Path("members/{memberNumber}")
-    @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
-    public Response one(@PathParam("memberNumber") String memberNumber, @QueryParam("reveal") String reveal, @QueryParam("reason") String reason) {
-        return helpdesk.member(memberNumber, reveal, reason, helpdesk.agent(callerOrNull()), Locales.of(headers));
-    }
-
-    /** The helpdesk's search (see {@link MemberDirectory#search}): NIR masked in every answer; audited and counted, with an optional reason. */
-    @GET
-    @Path("members")
-    @Allowed({"security-admin", "helpdesk-agent", "helpdesk-supervisor"})
-    public Response search(@QueryParam("q") String q, @QueryParam("reason") String reason) {
-        return helpdesk.search(q, reason, helpdesk.agent(callerOrNull()), Locales.of(headers));
-    }
-
-    /** An account's security state: for the helpdesk, and for the member themselves (their own token, scope {@code rempart:self}). */
-    @GET
-    @Path("members/{memberNumber}/security")
-    @Allowed(value = {"helpdesk-agent", "helpdesk-supervisor"}, member = true)
-    public Response security(@PathParam("memberNumber") String memberNumber, @QueryParam("reason") String reason) {
-        TrustedIssuers.Caller caller = callerOrNull();
-        boolean helpdeskCaller = caller.roles().contains("helpdesk-agent") || caller.roles().contains("helpdesk-supervisor");
-        // A member by the token's subject_kind claim and scope, never by its lack of groups: a client named like a member is no member.
-        boolean self = caller.member() && MemberNumber.valid(memberNumber)
-                && directory.byNumber(MemberNumber.parse(memberNumber)).map(m -> m.id().value().toString().equals(caller.subject())).orElse(false);
-        if (!helpdeskCaller && !self) {
-            throw new ProblemException(403, "problem.403");
-        }
-        // The helpdesk's read is audited and counted; the member reading their own state is not the helpdesk.
-        return helpdesk.security(memberNumber, Locales.of(headers), helpdeskCaller ? helpdesk.agent(caller) : null, reason);
-    }
-
-    /** Starts a proof that the caller is the member: {@code {"method": "email"}} or {@code {"method": "in-person", "checked": "…"}}. */
-    @POST
-    @Path("members/{memberNumber}/verifications")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
-    public Response verify(@PathParam("memberNumber") String memberNumber, JsonValue body) {
-        return helpdesk.startProof(memberNumber, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
-    }
-
-    /** The code the caller read back: {@code {"code": "123456"}}. */
-    @POST
-    @Path("members/{memberNumber}/verifications/{id}")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
-    public Response confirm(@PathParam("memberNumber") String memberNumber, @PathParam("id") String id, JsonValue body) {
-        return helpdesk.confirmProof(memberNumber, id, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
-    }
-
-    /** {@code unlock}, {@code reset-totp}, {@code require-password-reset}, {@code revoke-sessions}, {@code resend-notice}: {@code {"reason", "verification"}}. */
-    @POST
-    @Path("members/{memberNumber}/actions/{action}")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Allowed({"helpdesk-agent", "helpdesk-supervisor"})
-    public Response act(@PathParam("memberNumber") String memberNumber, @PathParam("action") String action, JsonValue body) {
-        return helpdesk.act(memberNumber, action, body, helpdesk.agent(callerOrNull()), Locales.of(headers));
-    }
-
     /** Imports members from a CSV body, streamed; answers with counts and the rejected rows. */
     @POST
     @Path("member-imports")
@@ -151,10 +79,6 @@ public class MemberResource {
             answer.add("stoppedAt", report.stoppedAt());
         }
         return Response.ok(answer.build()).build();
-    }
-
-    private TrustedIssuers.Caller callerOrNull() {
-        return (TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER);
     }
 
     private Actor caller() {
@@ -180,7 +104,7 @@ public class MemberResource {
             b.add("email", contact ? m.email().value() : m.email().masked());
         }
         if (m.phone() != null) {
-            b.add("phone", contact ? m.phone().e164() : Verifications.maskPhone(m.phone().e164()));
+            b.add("phone", contact ? m.phone().e164() : m.phone().maskedForStaff());
         }
         if (m.address() != null && !contact) {
             JsonObjectBuilder town = JsonBinder.JSON.createObjectBuilder();

@@ -2,9 +2,6 @@ package fr.rempart.member;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
-import fr.rempart.password.PasswordCredentials;
-import fr.rempart.password.PasswordHasher;
-import fr.rempart.password.PasswordPolicy;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.FormValidator;
@@ -46,30 +43,22 @@ public class MemberService {
     private Jdbc jdbc;
     private MemberRepository repository;
     private NirProtector nirs;
-    private PasswordCredentials credentials;
-    private PasswordHasher hasher;
-    private PasswordPolicy policy;
+    private InitialPasswords passwords;
     private FormValidator validator;
     private AuditTrail audit;
     private SecurityTimeline timeline;
     @Inject
     Event<AccountEvent> events;
-    /** Wraps imported legacy hashes in Argon2id as soon as they are committed. */
-    @Inject
-    fr.rempart.password.LegacyHashes legacyHashes;
 
     protected MemberService() {
     }
 
     @Inject
-    public MemberService(Jdbc jdbc, MemberRepository repository, NirProtector nirs, PasswordCredentials credentials, PasswordHasher hasher,
-                         PasswordPolicy policy, FormValidator validator, AuditTrail audit, SecurityTimeline timeline) {
+    public MemberService(Jdbc jdbc, MemberRepository repository, NirProtector nirs, InitialPasswords passwords, FormValidator validator, AuditTrail audit, SecurityTimeline timeline) {
         this.jdbc = jdbc;
         this.repository = repository;
         this.nirs = nirs;
-        this.credentials = credentials;
-        this.hasher = hasher;
-        this.policy = policy;
+        this.passwords = passwords;
         this.validator = validator;
         this.audit = audit;
         this.timeline = timeline;
@@ -79,16 +68,11 @@ public class MemberService {
         validator.check(form, locale);
         String initialHash = null;
         if (form.password() != null) {
-            Nir nir = Nir.parse(form.nir());
-            var context = new fr.rempart.password.policy.PasswordContext(form.lastName(), form.firstName(),
-                    BirthDates.parse(form.birthDate()).orElse(null), nir, form.memberNumber(),
-                    blank(form.email()) ? null : Email.parse(form.email()).localPart(), false, List.of());
-            List<FieldError> errors = policy.check(form.password(), context, locale).violations().stream()
-                    .map(v -> new FieldError("password", v.code(), v.message())).toList();
+            List<FieldError> errors = passwords.check(form, locale);
             if (!errors.isEmpty()) {
                 throw new InvalidInputException(errors);
             }
-            initialHash = hasher.hash(form.password());
+            initialHash = passwords.hash(form.password());
         }
         String hash = initialHash != null ? initialHash : form.passwordHash();
         try {
@@ -103,7 +87,7 @@ public class MemberService {
                     repository.update(c, List.of(row));
                 }
                 if (hash != null) {
-                    credentials.storeIfAbsent(c, Map.of(id, hash));
+                    passwords.storeIfAbsent(c, Map.of(id, hash));
                 }
                 audit.record(actor, existing == null ? "member.created" : "member.updated", row.number().value(), null,
                         hash == null ? null : form.password() != null ? "initial password set" : "legacy password hash imported");
@@ -128,8 +112,8 @@ public class MemberService {
     }
 
     private void hashesStored(boolean imported) {
-        if (imported && legacyHashes != null) {
-            legacyHashes.wakeUp();
+        if (imported) {
+            passwords.imported();
         }
     }
 
@@ -182,7 +166,7 @@ public class MemberService {
         }
         repository.insert(c, inserts);
         repository.update(c, updates);
-        credentials.storeIfAbsent(c, hashes);
+        passwords.storeIfAbsent(c, hashes);
         return new BatchOutcome(inserts.size(), batch.size() - inserts.size(), List.of());
     }
 

@@ -42,6 +42,11 @@ public record PhoneNumber(String e164) {
         return e164.substring(0, 3) + " * ** ** ** " + e164.substring(e164.length() - 2);
     }
 
+    /** The country, the first digit and the last two, for staff and the API: {@code +336******78}. */
+    public String maskedForStaff() {
+        return e164.length() < 7 ? "***" : e164.substring(0, 4) + "*".repeat(e164.length() - 6) + e164.substring(e164.length() - 2);
+    }
+
     @Override
     public String toString() {
         return e164;

@@ -40,4 +40,17 @@ public class SecurityTimeline {
                         + "order by at desc, id desc fetch first " + Math.max(1, Math.min(limit, 500)) + " rows only",
                 r -> new Event(Jdbc.instant(r, "at"), r.getString("type"), r.getString("ip"), r.getString("detail")), member.value(), member.value());
     }
+
+    /** How many members the incident flagged signed in after being flagged (the campaign view): the timeline and the flags are both the member's. */
+    public long countSignedInSinceFlagged(String incident) {
+        return jdbc.one("select count(*) from member_flag f where f.incident = ? and exists (select 1 from member_event e "
+                + "where e.member_id = f.member_id and e.type = 'signin.succeeded' and e.at > f.flagged_at)", r -> r.getLong(1), incident).orElse(0L);
+    }
+
+    /** The same, by the day of each member's first sign-in after the flag. */
+    public java.util.SortedMap<java.time.LocalDate, Long> dailySignedInSinceFlagged(String incident) {
+        return jdbc.daily("select cast(first_at as date), count(*) from (select min(e.at) as first_at from member_flag f "
+                + "join member_event e on e.member_id = f.member_id and e.type = 'signin.succeeded' and e.at > f.flagged_at "
+                + "where f.incident = ? group by f.member_id) t group by cast(first_at as date)", incident);
+    }
 }

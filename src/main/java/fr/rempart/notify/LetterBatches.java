@@ -2,13 +2,13 @@ package fr.rempart.notify;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
-import fr.rempart.signin.HardeningProofs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -54,7 +54,7 @@ public class LetterBatches {
     @Inject
     NoticeQueue queue;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
     @Inject
     AuditTrail audit;
 

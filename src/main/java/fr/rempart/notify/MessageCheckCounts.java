@@ -5,8 +5,6 @@ import fr.rempart.audit.AuditTrail;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.db.Jdbc;
-import fr.rempart.signin.staff.StaffGroup;
-import fr.rempart.signin.staff.StaffRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -32,7 +30,7 @@ public class MessageCheckCounts {
     private KeyRing keys;
     private Settings settings;
     private AuditTrail audit;
-    private StaffRepository staff;
+    private SecurityAdmins admins;
     private Notices notices;
     private MessageCodes codes;
 
@@ -40,12 +38,12 @@ public class MessageCheckCounts {
     }
 
     @Inject
-    public MessageCheckCounts(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit, StaffRepository staff, Notices notices, MessageCodes codes) {
+    public MessageCheckCounts(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit, SecurityAdmins admins, Notices notices, MessageCodes codes) {
         this.jdbc = jdbc;
         this.keys = keys;
         this.settings = settings;
         this.audit = audit;
-        this.staff = staff;
+        this.admins = admins;
         this.notices = notices;
         this.codes = codes;
     }
@@ -127,7 +125,7 @@ public class MessageCheckCounts {
         audit.record(Actor.SYSTEM, "message-code.copied", code, "checked from " + addresses + " addresses",
                 "channel=" + sent.channel() + " purpose=" + sent.purpose() + " incident=" + (sent.incident() == null ? "-" : sent.incident())
                         + " sentAt=" + sent.sentAt() + " checks=" + checks);
-        staff.emailsIn(StaffGroup.SECURITY_ADMIN).forEach(email -> notices.messageCodeCopied(email, code, sent, addresses));
+        admins.securityAdminEmails().forEach(email -> notices.messageCodeCopied(email, code, sent, addresses));
     }
 
     /**

@@ -2,12 +2,12 @@ package fr.rempart.notify;
 
 import fr.rempart.platform.api.Allowed;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.AddressLimiter;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.signin.AddressLimiter;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,11 +1,11 @@
 package fr.rempart.oidc;
 
 import fr.rempart.member.Member;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.password.PasswordHistory;
-import fr.rempart.platform.db.Jdbc;
 import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -28,7 +28,7 @@ public class HardeningState {
     public static final String CLAIM = "account_security";
 
     @Inject
-    Jdbc jdbc;
+    MemberRepository members;
     @Inject
     PasswordHistory passwords;
     @Inject
@@ -37,14 +37,13 @@ public class HardeningState {
     HardeningProofs proofs;
 
     public Map<String, Object> of(Member member) {
-        List<Map.Entry<String, Instant>> flags = jdbc.list("select incident, flagged_at from member_flag where member_id = ? order by flagged_at",
-                r -> Map.entry(r.getString(1), Jdbc.instant(r, "flagged_at")), member.id().value());
+        List<MemberRepository.Flag> flags = members.flagsOf(member.id());
         boolean enrolled = secondFactor.stream().anyMatch(f -> f.enrolled(member.id()));
-        Optional<Instant> firstFlag = flags.stream().map(Map.Entry::getValue).min(Instant::compareTo);
+        Optional<Instant> firstFlag = flags.stream().map(MemberRepository.Flag::at).min(Instant::compareTo);
         boolean passwordReset = firstFlag.isPresent() && passwords.lastChosenAt(member.id()).map(t -> t.isAfter(firstFlag.get())).orElse(false);
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("flagged", !flags.isEmpty());
-        claim.put("incidents", flags.stream().map(Map.Entry::getKey).toList());
+        claim.put("incidents", flags.stream().map(MemberRepository.Flag::incident).toList());
         claim.put("password_reset_done", passwordReset);
         claim.put("second_factor_enrolled", enrolled);
         claim.put("required_actions", member.requiredActions().stream().map(RequiredAction::name).toList());

@@ -1,18 +1,18 @@
 package fr.rempart.password;
 
+import fr.rempart.member.CurrentSession;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.signin.AddressLimiter;
-import fr.rempart.signin.BrowserSessions;
-import fr.rempart.signin.FailureCounter;
-import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -48,11 +48,11 @@ public class ForgottenPasswordPages {
     @Inject
     MemberDirectory members;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
     @Inject
     FailureCounter failures;
     @Inject
-    BrowserSessions browser;
+    CurrentSession browser;
     @Inject
     Pages pages;
     @Inject
@@ -76,7 +76,7 @@ public class ForgottenPasswordPages {
     @Path("forgot")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response forgot(@FormParam("email") String email) {
-        ClientInfo client = browser.client(request);
+        ClientInfo client = ClientInfo.of(request, settings);
         if (!REQUESTS.tryAcquire(client.address())) {
             Map<String, Object> model = model("forgot-password.title");
             model.put("error", Messages.get(locale(), "problem.429.detail"));
@@ -113,7 +113,7 @@ public class ForgottenPasswordPages {
         Map<String, List<String>> errors = new java.util.LinkedHashMap<>(UpdatePasswordStep.PasswordPage.check(changes, member.get(), form, locale()));
         // ASVS: a reset must not bypass the second factor. The code is checked last, once the rest is right.
         if (errors.isEmpty() && asksSecondFactor(member.get())) {
-            var result = secondFactor.get().verify(member.get(), form.getFirst("code"), browser.client(request));
+            var result = secondFactor.get().verify(member.get(), form.getFirst("code"), ClientInfo.of(request, settings));
             if (!result.accepted()) {
                 errors.put("code", List.of(Messages.get(locale(), "second-factor.error." + result.outcome().name())));
             }
@@ -124,11 +124,11 @@ public class ForgottenPasswordPages {
         if (!resets.consume(token, member.get())) {
             return invalidLink();
         }
-        changes.change(member.get(), form.getFirst("newPassword"), null, browser.client(request), "forgotten password");
+        changes.change(member.get(), form.getFirst("newPassword"), null, ClientInfo.of(request, settings), "forgotten password");
         // The link proved the mailbox on file: if nothing else is pending, the account's hardening is done.
         members.byId(member.get().id()).filter(m -> m.requiredActions().isEmpty()).ifPresent(m -> proofs.complete(m, "email-link"));
         // Control of the mailbox was just proven: an attacker's failures no longer lock the member out.
-        failures.reset("m:" + member.get().id().value());
+        failures.reset(PasswordCredentials.attemptScope(member.get().id()));
         return Response.seeOther(URI.create("/signin?passwordChanged")).build();
     }
 

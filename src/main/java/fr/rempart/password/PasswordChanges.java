@@ -3,20 +3,20 @@ package fr.rempart.password;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberSessions;
 import fr.rempart.member.Nir;
 import fr.rempart.member.NirProtector;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.Notices;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.Messages;
-import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
-import fr.rempart.signin.SessionStore;
-import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -49,7 +49,7 @@ public class PasswordChanges {
     @Inject
     NirProtector nirs;
     @Inject
-    SessionStore sessions;
+    MemberSessions sessions;
     @Inject
     AuditTrail audit;
     @Inject
@@ -59,7 +59,7 @@ public class PasswordChanges {
     @Inject
     jakarta.enterprise.inject.Instance<SecondFactor> secondFactor;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
 
     public PasswordContext contextOf(Member member) {
         Nir nir = members.sealedNir(member.id()).map(sealed -> nirs.open(member.id(), sealed)).orElse(null);

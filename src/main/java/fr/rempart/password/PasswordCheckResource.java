@@ -2,21 +2,23 @@ package fr.rempart.password;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.CurrentSession;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.WebSession;
 import fr.rempart.password.policy.HistoryRule;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.validation.FieldError;
 import fr.rempart.platform.validation.InvalidInputException;
+import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.JsonBinder;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.ProblemException;
-import fr.rempart.signin.AddressLimiter;
-import fr.rempart.signin.BrowserSessions;
-import fr.rempart.signin.FailureCounter;
-import fr.rempart.signin.WebSession;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -56,7 +58,9 @@ public class PasswordCheckResource {
     @Inject
     PasswordChanges changes;
     @Inject
-    BrowserSessions browser;
+    CurrentSession browser;
+    @Inject
+    Settings settings;
     @Inject
     MemberDirectory members;
     @Inject
@@ -73,7 +77,7 @@ public class PasswordCheckResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
     public JsonObject check(JsonValue body) {
-        if (!LIMIT.tryAcquire(browser.client(request).address())) {
+        if (!LIMIT.tryAcquire(ClientInfo.of(request, settings).address())) {
             throw new ProblemException(429, "problem.429.detail");
         }
         Locale locale = Locales.of(headers);
@@ -84,16 +88,16 @@ public class PasswordCheckResource {
         }
         Optional<Member> member = browser.current(headers, request).filter(WebSession::full).flatMap(s -> members.byId(s.member()));
         // While the member's sign-in is locked, every member check is refused alike: an answer that differed would say which password matched.
-        if (member.isPresent() && failures.locked("m:" + member.get().id().value())) {
+        if (member.isPresent() && failures.locked(PasswordCredentials.attemptScope(member.get().id()))) {
             throw new ProblemException(429, "problem.429.detail");
         }
         PasswordPolicy.Verdict verdict = member.map(m -> changes.check(m, form.password(), locale))
                 .orElseGet(() -> changes.policy().check(form.password(), PasswordContext.anonymous(), locale));
         if (member.isPresent() && verdict.violations().stream().anyMatch(v -> KNOWN_PASSWORD.contains(v.code()))) {
             String number = member.get().number().value();
-            boolean allowed = failures.tryAttempt("m:" + member.get().id().value());
+            boolean allowed = failures.tryAttempt(PasswordCredentials.attemptScope(member.get().id()));
             audit.record(Actor.member(number), "password.check-matched-known", number, null, "allowed=" + allowed + " ip="
-                    + browser.client(request).address());
+                    + ClientInfo.of(request, settings).address());
             if (!allowed) {
                 throw new ProblemException(429, "problem.429.detail");
             }

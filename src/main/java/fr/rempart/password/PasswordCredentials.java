@@ -19,6 +19,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class PasswordCredentials {
 
+    /** The attempt scope of guesses at the member's password: the sign-in's password step and the password check count in it. */
+    public static String attemptScope(MemberId member) {
+        return "m:" + member.value();
+    }
+
     private Jdbc jdbc;
     private PasswordHasher hasher;
 

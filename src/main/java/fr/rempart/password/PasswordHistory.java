@@ -53,4 +53,17 @@ public class PasswordHistory {
             return null;
         });
     }
+
+    /** The times these members chose a password, earliest first, with their days (the campaign view counts those after a flag). */
+    public java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosenAt(java.util.Collection<MemberId> members) {
+        java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosen = new java.util.HashMap<>();
+        if (!members.isEmpty()) {
+            jdbc.list("select member_id, created_at, cast(created_at as date) as chosen_on from password_history where member_id = any(?) order by created_at",
+                    r -> java.util.Map.entry(new MemberId(r.getObject(1, java.util.UUID.class)),
+                            new fr.rempart.platform.db.Dated(Jdbc.instant(r, "created_at"), r.getDate(3).toLocalDate())),
+                    fr.rempart.member.MemberRepository.uuids(members))
+                    .forEach(e -> chosen.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+        }
+        return chosen;
+    }
 }

@@ -1,9 +1,9 @@
 package fr.rempart.password;
 
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.RequiredActionStep;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.signin.RequiredActionStep;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;

@@ -1,11 +1,11 @@
 package fr.rempart.report;
 
-import fr.rempart.breach.ValidPastDate;
 import fr.rempart.member.validation.ValidBirthDate;
 import fr.rempart.member.validation.ValidEmail;
 import fr.rempart.member.validation.ValidPersonName;
 import fr.rempart.member.validation.ValidPhone;
 import fr.rempart.member.validation.ValidPostcode;
+import fr.rempart.platform.validation.ValidPastDate;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;

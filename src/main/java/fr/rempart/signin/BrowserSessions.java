@@ -1,5 +1,7 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.CurrentSession;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +20,7 @@ import java.util.Optional;
  * with the {@code __Host-} prefix, which pins it to this host and path.
  */
 @ApplicationScoped
-public class BrowserSessions {
+public class BrowserSessions implements CurrentSession {
 
     static final String SESSION = "rempart_session";
 

@@ -26,6 +26,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class DeviceCookies {
 
+    /** What the attempt scopes of the member's devices start with. */
+    static String scopePrefix(MemberId member) {
+        return "d:" + member.value() + ":";
+    }
+
     public static final String COOKIE = "rempart_device";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -33,7 +38,7 @@ public class DeviceCookies {
     /** A verified device cookie: whose it is and which device. */
     public record Device(MemberId member, String deviceId) {
         public String scope() {
-            return "d:" + member.value() + ":" + deviceId;
+            return scopePrefix(member) + deviceId;
         }
     }
 

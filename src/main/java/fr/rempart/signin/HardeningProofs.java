@@ -2,16 +2,19 @@ package fr.rempart.signin;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.NoticeQueue;
 import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,7 +43,12 @@ import java.util.Locale;
  * and is told to the member by e-mail.
  */
 @ApplicationScoped
-public class HardeningProofs {
+public class HardeningProofs implements HardeningGate {
+
+    /** The attempt scope of the member's proof codes. */
+    static String attemptScope(MemberId member) {
+        return "hp:" + member.value();
+    }
 
     public enum Check { PROVEN, WRONG, LOCKED, MALFORMED }
 
@@ -180,7 +188,7 @@ public class HardeningProofs {
         if (channel == null) {
             return Check.MALFORMED;
         }
-        String scope = "hp:" + member.id().value();
+        String scope = attemptScope(member.id());
         String number = member.number().value();
         if (!failures.tryAttempt(scope)) {
             audit.record(Actor.member(number), "hardening.refused-locked", number, null, "channel=" + channel + " ip=" + client.address());

@@ -1,6 +1,7 @@
 package fr.rempart.signin;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.signin.staff.StaffSessionStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -3,6 +3,8 @@ package fr.rempart.signin;
 import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
+import fr.rempart.member.MemberSessions;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.db.Jdbc;
@@ -27,7 +29,7 @@ import java.util.UUID;
  * issued at sign-in and again when the required actions are done: a session id never changes stage.
  */
 @ApplicationScoped
-public class SessionStore {
+public class SessionStore implements MemberSessions {
 
     /** last_seen_at is written at most once a minute per session, not on every request. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);

@@ -8,6 +8,8 @@ import fr.rempart.member.SecurityTimeline;
 import fr.rempart.password.PasswordCredentials;
 import fr.rempart.password.PasswordHasher;
 import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,7 +72,7 @@ public class SignInService {
         }
         Member member = found.get();
         String scope = device.filter(d -> d.member().equals(member.id())).map(DeviceCookies.Device::scope)
-                .orElse("m:" + member.id().value());
+                .orElse(PasswordCredentials.attemptScope(member.id()));
         boolean allowed = failures.tryAttempt(scope);
         Optional<String> stored = credentials.hashOf(member.id());
         PasswordHasher.Verdict verdict = stored.map(h -> hasher.verify(password, h)).orElseGet(() -> {

@@ -1,14 +1,16 @@
 package fr.rempart.totp;
 
+import fr.rempart.member.CurrentSession;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
+import fr.rempart.member.WebSession;
+import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.signin.BrowserSessions;
-import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.WebSession;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -35,9 +37,11 @@ public class SecurityPages {
     @Inject
     TotpService totp;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
     @Inject
-    BrowserSessions browser;
+    CurrentSession browser;
+    @Inject
+    Settings settings;
     @Inject
     MemberDirectory members;
     @Inject
@@ -81,7 +85,7 @@ public class SecurityPages {
         if (proofs.required(member.get().id()) && !proofs.proven(session)) {
             return Response.seeOther(URI.create("/signin/proof")).build();
         }
-        var codes = totp.confirm(member.get(), session, code, browser.client(request));
+        var codes = totp.confirm(member.get(), session, code, ClientInfo.of(request, settings));
         if (codes.isEmpty()) {
             return Response.status(400).entity(TotpEnrolmentStep.enrolmentPage(pages, totp, member.get(), session, page("totp.enrol.title"), locale(),
                     "/security/totp", Messages.get(locale(), "totp.enrol.invalid-code"))).build();
@@ -97,7 +101,7 @@ public class SecurityPages {
             return Response.seeOther(URI.create(member.isEmpty() ? "/signin" : "/account")).build();
         }
         return Response.ok(TotpEnrolmentStep.recoveryCodesPage(pages, page("totp.codes.title"), locale(),
-                totp.regenerateRecoveryCodes(member.get(), browser.client(request)), "/security/totp")).build();
+                totp.regenerateRecoveryCodes(member.get(), ClientInfo.of(request, settings)), "/security/totp")).build();
     }
 
     private Optional<Member> signedIn() {

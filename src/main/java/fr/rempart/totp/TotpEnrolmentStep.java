@@ -2,10 +2,10 @@ package fr.rempart.totp;
 
 import fr.rempart.member.Member;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.RequiredActionStep;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.web.Messages;
 import fr.rempart.platform.web.Pages;
-import fr.rempart.signin.RequiredActionStep;
-import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MultivaluedMap;

@@ -9,21 +9,21 @@ import dev.samstevens.totp.util.Utils;
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.AccountEvent;
+import fr.rempart.member.HardeningGate;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberService;
+import fr.rempart.member.MemberSessions;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.Notices;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.db.Jdbc;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.FailureCounter;
-import fr.rempart.signin.HardeningProofs;
-import fr.rempart.signin.SecondFactor;
-import fr.rempart.signin.SessionStore;
-import fr.rempart.signin.WebSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -46,6 +46,11 @@ import java.util.OptionalLong;
  */
 @ApplicationScoped
 public class TotpService implements SecondFactor {
+
+    /** The attempt scope of the member's second-factor codes. */
+    public static String attemptScope(MemberId member) {
+        return "otp:" + member.value();
+    }
 
     public record Enrolment(String secret, String uri, String qrDataUri, String groupedKey) {
     }
@@ -71,11 +76,11 @@ public class TotpService implements SecondFactor {
     @Inject
     Notices notices;
     @Inject
-    SessionStore sessions;
+    MemberSessions sessions;
     @Inject
     Event<AccountEvent> events;
     @Inject
-    HardeningProofs proofs;
+    HardeningGate proofs;
 
     /** How long a secret shown for enrolment waits for its first code. */
     static final java.time.Duration PENDING_LIFETIME = java.time.Duration.ofMinutes(10);
@@ -178,7 +183,7 @@ public class TotpService implements SecondFactor {
         if (!totp && !recovery) {
             return new Result(Outcome.MALFORMED, 0);
         }
-        String scope = "otp:" + member.id().value();
+        String scope = attemptScope(member.id());
         if (!failures.tryAttempt(scope)) {
             timeline.record(member.id(), "otp.refused-locked", client.address(), null);
             return new Result(Outcome.LOCKED, 0);

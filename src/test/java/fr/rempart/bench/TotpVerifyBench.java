@@ -3,10 +3,10 @@ package fr.rempart.bench;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberNumber;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.FailureCounter;
-import fr.rempart.signin.SecondFactor;
 import fr.rempart.totp.TotpCodes;
 import fr.rempart.totp.TotpService;
 

@@ -4,8 +4,8 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.password.PasswordHistory;
-import fr.rempart.signin.SecondFactor;
 import fr.rempart.testing.TestDatabase;
 import jakarta.enterprise.inject.Instance;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,7 @@ class HardeningStateTest {
         db = new TestDatabase();
         members = new MemberRepository(db.jdbc);
         state = new HardeningState();
-        state.jdbc = db.jdbc;
+        state.members = new fr.rempart.member.MemberRepository(db.jdbc);
         state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
         state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},

@@ -1,6 +1,7 @@
 package fr.rempart.signin;
 
 import fr.rempart.member.MemberId;
+import fr.rempart.member.WebSession;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

@@ -7,13 +7,13 @@ import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.member.SecondFactor;
 import fr.rempart.member.SecurityTimeline;
+import fr.rempart.member.WebSession;
 import fr.rempart.notify.Notices;
 import fr.rempart.notify.Outbox;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.FailureCounter;
-import fr.rempart.signin.SecondFactor;
-import fr.rempart.signin.WebSession;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +37,7 @@ class TotpServiceTest {
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.9", false, "test");
     private TestDatabase db;
     private TotpService totp;
+    private fr.rempart.signin.SessionStore sessions;
     private MemberRepository repository;
 
     private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
@@ -54,18 +55,19 @@ class TotpServiceTest {
         totp.failures = new FailureCounter(db.jdbc, db.settings);
         totp.audit = audit;
         totp.timeline = timeline;
-        totp.members = new MemberService(db.jdbc, repository, null, null, null, null, null, audit, timeline);
+        totp.members = new MemberService(db.jdbc, repository, null, null, null, audit, timeline);
         events = new fr.rempart.testing.RecordedEvents<>();
         setField(totp.members, "events", events);
         totp.events = events;
-        totp.sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
+        sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
+        totp.sessions = sessions;
         totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
         totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
     }
 
     /** A full browser session of the member, as the sign-in pages open one. */
     private WebSession session(Member member) {
-        return totp.sessions.find(totp.sessions.create(member.id(), WebSession.Stage.FULL, java.util.Set.of("pwd"), CLIENT)).orElseThrow();
+        return sessions.find(sessions.create(member.id(), WebSession.Stage.FULL, java.util.Set.of("pwd"), CLIENT)).orElseThrow();
     }
 
     /** An enrolment started and confirmed in a session of its own. */

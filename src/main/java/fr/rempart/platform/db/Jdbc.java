@@ -91,6 +91,13 @@ public class Jdbc {
         });
     }
 
+    /** Reads "day, count" rows into a date-ordered series (the campaign view's charts). */
+    public java.util.SortedMap<java.time.LocalDate, Long> daily(String sql, Object... parameters) {
+        java.util.SortedMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
+        list(sql, r -> java.util.Map.entry(r.getDate(1).toLocalDate(), r.getLong(2)), parameters).forEach(e -> days.put(e.getKey(), e.getValue()));
+        return days;
+    }
+
     /**
      * Runs the statement once per row as one JDBC batch, in the current transaction (or its own).
      * PostgreSQL's driver rewrites a batch of plain inserts into multi-row inserts

@@ -1,6 +1,7 @@
 package fr.rempart.signin.staff;
 
 import fr.rempart.member.Email;
+import fr.rempart.notify.SecurityAdmins;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * last accepted time step, which only moves forward.
  */
 @ApplicationScoped
-public class StaffRepository {
+public class StaffRepository implements SecurityAdmins {
 
     /** What the password step needs: the account and its hash, read together. */
     public record SignInRecord(StaffAccount account, String passwordHash) {
@@ -60,6 +61,11 @@ public class StaffRepository {
     }
 
     /** The e-mail addresses of the active accounts in a group (alerts to the helpdesk supervisors). */
+    @Override
+    public List<Email> securityAdminEmails() {
+        return emailsIn(StaffGroup.SECURITY_ADMIN);
+    }
+
     public List<Email> emailsIn(StaffGroup group) {
         return jdbc.list("select email from staff_account where not disabled and (' ' || staff_groups || ' ') like ?",
                 r -> new Email(r.getString(1)), "% " + group.value() + " %");

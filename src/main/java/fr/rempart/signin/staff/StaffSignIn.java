@@ -4,9 +4,9 @@ import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.password.PasswordHasher;
 import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.AddressLimiter;
-import fr.rempart.signin.FailureCounter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

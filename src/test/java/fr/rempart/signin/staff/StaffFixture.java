@@ -8,10 +8,10 @@ import fr.rempart.password.PasswordPolicy;
 import fr.rempart.password.corpus.PwnedImport;
 import fr.rempart.password.corpus.PwnedPasswords;
 import fr.rempart.password.corpus.PwnedStore;
+import fr.rempart.platform.limits.AddressLimiter;
+import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.validation.FormValidator;
 import fr.rempart.platform.web.ClientInfo;
-import fr.rempart.signin.AddressLimiter;
-import fr.rempart.signin.FailureCounter;
 import fr.rempart.testing.TestDatabase;
 import fr.rempart.totp.TotpCodes;
 

@@ -1,7 +1,5 @@
-package fr.rempart.signin;
+package fr.rempart.member;
 
-import fr.rempart.member.Member;
-import fr.rempart.member.MemberId;
 import fr.rempart.platform.web.ClientInfo;
 
 /**

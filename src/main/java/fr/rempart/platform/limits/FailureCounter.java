@@ -1,4 +1,4 @@
-package fr.rempart.signin;
+package fr.rempart.platform.limits;
 
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
@@ -94,6 +94,22 @@ public class FailureCounter {
 
     public void reset(String scope) {
         jdbc.update("delete from signin_failure where scope_key = ?", scope);
+    }
+
+    /** A scope locked now: its key, failures and the end of the lock. */
+    public record Lock(String scope, int failures, java.time.Instant until) {
+    }
+
+    /** The scopes among these (exact keys, or {@code prefix%}) locked now, the longest lock first. */
+    public java.util.List<Lock> locked(java.util.Collection<String> scopes, String prefix) {
+        return jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key = any(?) or scope_key like ?) "
+                        + "and locked_until > ? order by locked_until desc", r -> new Lock(r.getString(1), r.getInt(2), Jdbc.instant(r, "locked_until")),
+                Jdbc.array("varchar", scopes), prefix + "%", Instant.now());
+    }
+
+    /** Forgets the failures and locks of these scopes (exact keys, or {@code prefix%}), in the caller's transaction. */
+    public int reset(java.util.Collection<String> scopes, String prefix) {
+        return jdbc.update("delete from signin_failure where scope_key = any(?) or scope_key like ?", Jdbc.array("varchar", scopes), prefix + "%");
     }
 
     /** base × 2^(failures − free − 1), never more than max; zero while failures ≤ free. */

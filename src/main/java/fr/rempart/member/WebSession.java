@@ -1,6 +1,4 @@
-package fr.rempart.signin;
-
-import fr.rempart.member.MemberId;
+package fr.rempart.member;
 
 import java.time.Instant;
 import java.util.Set;

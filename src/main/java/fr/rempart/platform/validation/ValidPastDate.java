@@ -1,6 +1,5 @@
-package fr.rempart.breach;
+package fr.rempart.platform.validation;
 
-import fr.rempart.member.BirthDates;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -17,7 +16,7 @@ import static java.lang.annotation.ElementType.PARAMETER;
 import static java.lang.annotation.ElementType.RECORD_COMPONENT;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
-/** A date of the past or today, ISO ({@code 2026-11-20}) or French ({@code 20/11/2026}): an incident cannot be declared ahead. */
+/** A date of the past or today, ISO ({@code 2026-11-20}) or French ({@code 20/11/2026}), since 2000: an incident, the facts of a report. */
 @Documented
 @Retention(RUNTIME)
 @Target({FIELD, PARAMETER, RECORD_COMPONENT})
@@ -35,7 +34,7 @@ public @interface ValidPastDate {
             if (value == null) {
                 return true;
             }
-            Optional<LocalDate> date = BirthDates.parse(value);
+            Optional<LocalDate> date = Dates.parse(value);
             return date.isPresent() && !date.get().isAfter(LocalDate.now()) && !date.get().isBefore(LocalDate.of(2000, 1, 1));
         }
     }

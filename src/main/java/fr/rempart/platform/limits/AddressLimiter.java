@@ -1,4 +1,4 @@
-package fr.rempart.signin;
+package fr.rempart.platform.limits;
 
 import fr.rempart.platform.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package fr.rempart.signin;
+package fr.rempart.platform.limits;
 
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.Test;

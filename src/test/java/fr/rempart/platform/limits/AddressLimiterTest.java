@@ -1,4 +1,4 @@
-package fr.rempart.signin;
+package fr.rempart.platform.limits;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
-package fr.rempart.signin;
+package fr.rempart.member;
 
-import fr.rempart.member.Member;
-import fr.rempart.member.RequiredAction;
 import fr.rempart.platform.web.ClientInfo;
 import jakarta.ws.rs.core.MultivaluedMap;
 
