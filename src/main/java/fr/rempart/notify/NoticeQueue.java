@@ -4,16 +4,15 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -69,10 +66,9 @@ public class NoticeQueue {
     Instance<NoticeFacts> facts;
     @Inject
     LetterBatches letters;
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
 
-    private ScheduledFuture<?> task;
     /** When this node last queued notices: rendering waits for a running import to pause (see {@link #renderDue}). */
     private volatile Instant lastQueued = Instant.EPOCH;
 
@@ -151,7 +147,7 @@ public class NoticeQueue {
     }
 
     void start(@Observes Startup.Ready ready) {
-        task = scheduler.scheduleWithFixedDelay(this::renderDue, 3, 3, TimeUnit.SECONDS);
+        jobs.every("notices", Duration.ofSeconds(3), Duration.ofSeconds(3), this::renderDue);
     }
 
     /**
@@ -223,10 +219,4 @@ public class NoticeQueue {
                 k -> facts.stream().map(f -> f.breach(incident, locale)).flatMap(Optional::stream).findFirst());
     }
 
-    @PreDestroy
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

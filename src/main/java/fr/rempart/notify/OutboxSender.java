@@ -1,11 +1,9 @@
 package fr.rempart.notify;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -25,8 +23,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,16 +43,15 @@ public class OutboxSender {
     Jdbc jdbc;
     @Inject
     Settings settings;
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
 
-    private ScheduledFuture<?> task;
 
     record Pending(long id, String recipient, String subject, String body, int attempts, Instant due) {
     }
 
     void start(@Observes Startup.Ready ready) {
-        task = scheduler.scheduleWithFixedDelay(this::deliverDue, 2, 2, TimeUnit.SECONDS);
+        jobs.every("mail", Duration.ofSeconds(2), Duration.ofSeconds(2), this::deliverDue);
     }
 
     /**
@@ -177,10 +172,4 @@ public class OutboxSender {
         return mime;
     }
 
-    @PreDestroy
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

@@ -1,12 +1,10 @@
 package fr.rempart.notify;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.web.JsonBinder;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,8 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,10 +40,9 @@ public class SmsSender {
     private Jdbc jdbc;
     private Settings settings;
     private HttpClient http;
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
 
-    private ScheduledFuture<?> task;
 
     record Pending(long id, String recipient, String body, int attempts, Instant due) {
     }
@@ -63,7 +58,7 @@ public class SmsSender {
     }
 
     void start(@Observes Startup.Ready ready) {
-        task = scheduler.scheduleWithFixedDelay(this::deliverDue, 2, 2, TimeUnit.SECONDS);
+        jobs.every("sms", Duration.ofSeconds(2), Duration.ofSeconds(2), this::deliverDue);
     }
 
     /** Sends what is due, batch after batch. */
@@ -132,10 +127,4 @@ public class SmsSender {
         return false;
     }
 
-    @PreDestroy
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

@@ -1,29 +1,20 @@
 package fr.rempart.oidc;
 
 import fr.rempart.platform.Startup;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import fr.rempart.platform.schedule.Jobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.time.Duration;
 
 /**
  * Start-up of the provider: signing keys, then clients (so a bad client configuration fails the
- * deployment); then, on a schedule, security-event delivery (every two seconds), key rotation and
+ * deployment); then, as jobs of the registry ({@link Jobs}), security-event delivery (every two seconds), key rotation and
  * reload, client reload (every few seconds) and the purge of what has expired (hourly).
  */
 @ApplicationScoped
 public class OidcStartup {
-
-    private static final Logger LOG = Logger.getLogger(OidcStartup.class.getName());
 
     @Inject
     SigningKeys keys;
@@ -33,38 +24,15 @@ public class OidcStartup {
     Grants grants;
     @Inject
     SecurityEventDelivery delivery;
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    @Inject
+    Jobs jobs;
 
     void start(@Observes Startup.Ready ready) {
         keys.refresh();
         clients.bootstrap();
-        tasks.add(scheduler.scheduleWithFixedDelay(guarded("security events", delivery::deliverDue), 2, 2, TimeUnit.SECONDS));
-        tasks.add(scheduler.scheduleWithFixedDelay(guarded("clients", clients::reload), 10, 10, TimeUnit.SECONDS));
-        tasks.add(scheduler.scheduleWithFixedDelay(guarded("signing keys", keys::refresh), 1, 1, TimeUnit.MINUTES));
-        tasks.add(scheduler.scheduleWithFixedDelay(guarded("purge", grants::purge), 5, 60, TimeUnit.MINUTES));
-    }
-
-    private static Runnable guarded(String what, Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Scheduled " + what + " failed; next run as planned", e);
-            }
-        };
-    }
-
-    private static Runnable guarded(String what, java.util.function.IntSupplier task) {
-        return guarded(what, () -> {
-            task.getAsInt();
-        });
-    }
-
-    @PreDestroy
-    void stop() {
-        tasks.forEach(t -> t.cancel(false));
+        jobs.every("security-events", Duration.ofSeconds(2), Duration.ofSeconds(2), () -> delivery.deliverDue());
+        jobs.every("oidc-clients", Duration.ofSeconds(10), Duration.ofSeconds(10), clients::reload);
+        jobs.every("signing-keys", Duration.ofMinutes(1), Duration.ofMinutes(1), keys::refresh);
+        jobs.every("oidc-purge", Duration.ofMinutes(5), Duration.ofMinutes(60), grants::purge);
     }
 }

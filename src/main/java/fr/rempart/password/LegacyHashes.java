@@ -4,10 +4,8 @@ import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
 import fr.rempart.member.MemberId;
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.db.Jdbc;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -18,10 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -29,7 +24,7 @@ import java.util.logging.Logger;
  *
  * <ul>
  *   <li><b>Wrapped.</b> Each hash still as the old portal made it is replaced by its digest hashed again
- *       with Argon2id ({@link PasswordHasher#wrap}), in slices of at most ten seconds: a stolen table
+ *       with Argon2id ({@link PasswordHasher#wrap}), in slices of about two seconds: a stolen table
  *       then yields no weak digest. The outer memory is decided once per cost class, so that the legacy
  *       part plus the outer part cost one Argon2id of the configured parameters (never below 1 MiB).</li>
  *   <li><b>Timed alike.</b> A legacy algorithm dearer on its own than one Argon2id (PBKDF2 at 600,000
@@ -48,15 +43,16 @@ public class LegacyHashes {
     static final int MIN_OUTER_MEMORY_KIB = 1024;
     static final Duration MAX_FLOOR = Duration.ofSeconds(1);
     private static final double FLOOR_MARGIN = 1.15;
-    private static final Duration SLICE = Duration.ofSeconds(10);
+    /** Short slices: the jobs share the executor, and mail must not wait behind a long wrap. */
+    private static final Duration SLICE = Duration.ofSeconds(2);
     private static final Duration FLOOR_REFRESH = Duration.ofMinutes(5);
-    /** How often an idle node looks for hashes another node imported: one indexed query. */
+    /** How often a node looks for hashes another node imported (the import wakes its own node at once): one indexed query. */
     private static final Duration IDLE_POLL = Duration.ofSeconds(30);
     private static final int BATCH = 50;
     private static final int TIMED_RUNS = 5;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
     @Inject
     PasswordHasher hasher;
     @Inject
@@ -66,52 +62,28 @@ public class LegacyHashes {
     @Inject
     AuditTrail audit;
 
-    private ScheduledFuture<?> task;
-    private boolean running;
-    private boolean wakeAgain;
-    private boolean stopped;
+    private volatile Jobs.Job job;
     private Instant floorMeasuredAt = Instant.MIN;
 
     void start(@Observes Startup.Ready ready) {
-        schedule(Duration.ofSeconds(5));
+        job = jobs.every("legacy-hashes", Duration.ofSeconds(5), IDLE_POLL, this::run);
     }
 
     /** Called when hashes were imported: they are wrapped now, not at the next poll. */
-    public synchronized void wakeUp() {
-        if (running) {
-            wakeAgain = true;
-        } else if (task != null && task.cancel(false)) {
-            schedule(Duration.ZERO);
-        }
-    }
-
-    private synchronized void schedule(Duration delay) {
-        if (!stopped) {
-            task = scheduler.schedule(this::run, delay.toMillis(), TimeUnit.MILLISECONDS);
+    public void wakeUp() {
+        Jobs.Job current = job;
+        if (current != null) {
+            current.runSoon();
         }
     }
 
     void run() {
-        synchronized (this) {
-            running = true;
-            wakeAgain = false;
+        Slice slice = wrapSlice(SLICE);
+        if (slice.wrapped() > 0 || Instant.now().isAfter(floorMeasuredAt.plus(FLOOR_REFRESH))) {
+            measureFloor();
         }
-        Duration next = IDLE_POLL;
-        try {
-            Slice slice = wrapSlice(SLICE);
-            if (slice.more()) {
-                next = Duration.ofSeconds(1);
-            }
-            if (slice.wrapped() > 0 || Instant.now().isAfter(floorMeasuredAt.plus(FLOOR_REFRESH))) {
-                measureFloor();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Wrapping legacy password hashes failed; it runs again at the next poll", e);
-        } finally {
-            synchronized (this) {
-                running = false;
-                schedule(wakeAgain ? Duration.ZERO : next);
-            }
+        if (slice.more()) {
+            job.runSoon();
         }
     }
 
@@ -225,11 +197,4 @@ public class LegacyHashes {
         return times[TIMED_RUNS / 2];
     }
 
-    @PreDestroy
-    synchronized void stop() {
-        stopped = true;
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

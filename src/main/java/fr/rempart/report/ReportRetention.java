@@ -1,17 +1,13 @@
 package fr.rempart.report;
 
 import fr.rempart.platform.Startup;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import fr.rempart.platform.schedule.Jobs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Every hour, deletes the reports kept longer than {@code rempart.report.retention}: victims' accounts of what happened are not kept for ever. */
@@ -20,30 +16,19 @@ public class ReportRetention {
 
     private static final Logger LOG = Logger.getLogger(ReportRetention.class.getName());
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
     @Inject
     Reports reports;
 
-    private ScheduledFuture<?> task;
 
     void start(@Observes Startup.Ready ready) {
-        task = scheduler.scheduleWithFixedDelay(this::run, 5, 60, TimeUnit.MINUTES);
+        jobs.every("report-retention", Duration.ofMinutes(5), Duration.ofMinutes(60), this::run);
     }
 
     void run() {
-        try {
-            int purged = reports.purge(Instant.now());
-            LOG.fine(() -> "Report retention: " + purged + " reports purged");
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Purging old reports failed; it runs again in an hour", e);
-        }
+        int purged = reports.purge(Instant.now());
+        LOG.fine(() -> "Report retention: " + purged + " reports purged");
     }
 
-    @PreDestroy
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

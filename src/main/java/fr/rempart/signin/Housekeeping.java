@@ -1,18 +1,14 @@
 package fr.rempart.signin;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.signin.staff.StaffSessionStore;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /** Every ten minutes, deletes expired sessions (members' and staff's), forgotten sign-in failures and spent hardening codes, so no table grows without bound. */
@@ -21,8 +17,8 @@ public class Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
     @Inject
     SessionStore sessions;
     @Inject
@@ -32,26 +28,15 @@ public class Housekeeping {
     @Inject
     HardeningProofs proofs;
 
-    private ScheduledFuture<?> task;
 
     void start(@Observes Startup.Ready ready) {
-        task = scheduler.scheduleWithFixedDelay(this::run, 1, 10, TimeUnit.MINUTES);
+        jobs.every("housekeeping", Duration.ofMinutes(1), Duration.ofMinutes(10), this::run);
     }
 
     void run() {
-        try {
-            int expired = sessions.purge() + staffSessions.purge();
-            int forgotten = failures.purge() + proofs.purge();
-            LOG.fine(() -> "Housekeeping: " + expired + " sessions, " + forgotten + " failure counters removed");
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Housekeeping failed; it runs again in ten minutes", e);
-        }
+        int expired = sessions.purge() + staffSessions.purge();
+        int forgotten = failures.purge() + proofs.purge();
+        LOG.fine(() -> "Housekeeping: " + expired + " sessions, " + forgotten + " failure counters removed");
     }
 
-    @PreDestroy
-    void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
-    }
 }

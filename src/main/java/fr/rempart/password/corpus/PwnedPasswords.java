@@ -1,14 +1,14 @@
 package fr.rempart.password.corpus;
 
 import fr.rempart.platform.Startup;
+import fr.rempart.platform.schedule.Jobs;
 import fr.rempart.platform.config.Settings;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,8 +35,8 @@ public class PwnedPasswords {
 
     @Inject
     Settings settings;
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    @Inject
+    Jobs jobs;
 
     private volatile PwnedStore store;
     private volatile FileTime loaded;
@@ -69,7 +68,7 @@ public class PwnedPasswords {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        scheduler.scheduleWithFixedDelay(this::reloadIfChanged, 1, 1, TimeUnit.MINUTES);
+        jobs.every("pwned-reload", Duration.ofMinutes(1), Duration.ofMinutes(1), this::reloadIfChanged);
     }
 
     void reloadIfChanged() {
