@@ -114,7 +114,7 @@ public final class BreachImport {
         jobs.incidents = Incidents.reader(jdbc);
         jobs.members = new MemberRepository(jdbc);
         jobs.nirs = new NirProtector(keyRing);
-        jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to((AccountEvent e) -> listeners.forEach(l -> l.on(e))));
+        jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to((AccountEvent e) -> listeners.forEach(l -> l.on(e))), java.time.Clock.systemUTC());
         jobs.enrolments = new TotpEnrolments(jdbc);
         jobs.proofs = HardeningProofs.standalone(jdbc, settings);
         jobs.audit = audit;

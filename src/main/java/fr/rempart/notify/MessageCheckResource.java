@@ -35,7 +35,7 @@ import java.util.Locale;
 public class MessageCheckResource {
 
     /** Per node and in memory, like the other per-address limits. */
-    static final AddressLimiter LIMITER = new AddressLimiter(10);
+    static final AddressLimiter LIMITER = new AddressLimiter(10, java.time.Clock.systemUTC());
 
     @Inject
     MessageCheckCounts codes;

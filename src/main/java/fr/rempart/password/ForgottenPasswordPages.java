@@ -39,7 +39,7 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
 public class ForgottenPasswordPages {
 
-    private static final AddressLimiter REQUESTS = new AddressLimiter(10);
+    private static final AddressLimiter REQUESTS = new AddressLimiter(10, java.time.Clock.systemUTC());
 
     @Inject
     PasswordResets resets;

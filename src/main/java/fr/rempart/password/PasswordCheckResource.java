@@ -51,7 +51,7 @@ public class PasswordCheckResource {
     public record PasswordCheckForm(@NotNull String password) {
     }
 
-    private static final AddressLimiter LIMIT = new AddressLimiter(120);
+    private static final AddressLimiter LIMIT = new AddressLimiter(120, java.time.Clock.systemUTC());
     /** Violations that tell the caller a password the member has, or had. */
     private static final java.util.Set<String> KNOWN_PASSWORD = java.util.Set.of("SAME_AS_CURRENT", HistoryRule.ERROR_CODE);
 

@@ -116,7 +116,7 @@ public class ReportPages {
             Field.text("postcode", Page.IDENTITY, 10, "text", "postal-code", "numeric"));
 
     /** Evidence uploads from anyone, per address and minute (reports themselves: {@link ReportResource#ANONYMOUS}). */
-    private static final AddressLimiter UPLOADS = new AddressLimiter(20);
+    private static final AddressLimiter UPLOADS = new AddressLimiter(20, java.time.Clock.systemUTC());
     /** The evidence page's own fields are a few dozen: more parts than this is no form of ours. */
     private static final int MAX_FIELD_PARTS = 100;
     static final String FILER_COOKIE = "rempart_report";

@@ -52,7 +52,7 @@ public class ReportResource {
 
     private static final int QUEUE_LIMIT = 500;
     /** Reports from anyone not signed in, per address and minute (per node, in memory, like the other per-address limits). */
-    static final AddressLimiter ANONYMOUS = new AddressLimiter(10);
+    static final AddressLimiter ANONYMOUS = new AddressLimiter(10, java.time.Clock.systemUTC());
 
     @Inject
     Reports reports;

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,13 +39,15 @@ public class SessionStore implements MemberSessions {
     private Duration idle;
     private Duration absolute;
     private Event<AccountEvent> events;
+    private Clock clock;
 
     protected SessionStore() {
     }
 
     @Inject
-    public SessionStore(Jdbc jdbc, Settings settings, Event<AccountEvent> events) {
+    public SessionStore(Jdbc jdbc, Settings settings, Event<AccountEvent> events, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
         this.idle = settings.sessionIdleTimeout();
         this.absolute = settings.sessionAbsoluteTimeout();
         this.events = events;
@@ -53,7 +56,7 @@ public class SessionStore implements MemberSessions {
     /** Creates a session and returns its token, the only copy of which goes into the cookie. */
     public String create(MemberId member, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = Secrets.token(32);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), Secrets.token(24), member.value(), stage,
                 String.join(" ", amr), now, now, now.plus(absolute), client.address(), client.userAgent());
@@ -69,7 +72,7 @@ public class SessionStore implements MemberSessions {
                 new MemberId(r.getObject("member_id", UUID.class)), WebSession.Stage.valueOf(r.getString("stage")),
                 new LinkedHashSet<>(Arrays.asList(r.getString("amr").split(" "))), Jdbc.instant(r, "created_at"),
                 Jdbc.instant(r, "last_seen_at"), Jdbc.instant(r, "expires_at")), idHash);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (found.isEmpty()) {
             return found;
         }
@@ -96,7 +99,7 @@ public class SessionStore implements MemberSessions {
      */
     public Optional<String> promote(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = Secrets.token(32);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             if (Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash()) == 0) {
                 return Optional.<String>empty();
@@ -116,7 +119,7 @@ public class SessionStore implements MemberSessions {
      */
     public String reauthenticate(WebSession session, WebSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = Secrets.token(32);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from web_session where id_hash = ?", session.idHash());
             Jdbc.execute(c, "insert into web_session (id_hash, sid, member_id, stage, amr, created_at, last_seen_at, expires_at, ip, user_agent) "
@@ -129,7 +132,7 @@ public class SessionStore implements MemberSessions {
 
     /** Whether a session with this sid is still open (neither timeout reached), locking it until the end of the caller's transaction. */
     public boolean openLocked(String sid) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return sid != null && jdbc.one("select sid from web_session where sid = ? and expires_at > ? and last_seen_at > ? for update", r -> 1, sid,
                 now, now.minus(idle)).isPresent();
     }
@@ -159,7 +162,7 @@ public class SessionStore implements MemberSessions {
 
     /** Deletes timed-out sessions (housekeeping; one is refused anyway), and with them what relying parties hold through them. */
     public int purge() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             Map<MemberId, Set<String>> ended = new java.util.HashMap<>();
             java.util.List<String> hashes = new java.util.ArrayList<>();
@@ -212,6 +215,6 @@ public class SessionStore implements MemberSessions {
 
     public int countActive(MemberId member) {
         return jdbc.one("select count(*) from web_session where member_id = ? and expires_at > ? and last_seen_at > ?",
-                r -> r.getInt(1), member.value(), Instant.now(), Instant.now().minus(idle)).orElse(0);
+                r -> r.getInt(1), member.value(), clock.instant(), clock.instant().minus(idle)).orElse(0);
     }
 }

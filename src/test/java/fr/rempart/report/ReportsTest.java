@@ -43,7 +43,7 @@ class ReportsTest {
                 required.add(id + " " + action + " " + reason);
             }
         };
-        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events),
+        reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC()),
                 fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
                 new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
                 new ReportEvidence(db.jdbc, audit, db.settings), db.settings, db.keys);

@@ -38,7 +38,7 @@ class HardeningProofsTest {
     void wire() throws Exception {
         db = new TestDatabase();
         members = new MemberRepository(db.jdbc);
-        sessions = new SessionStore(db.jdbc, db.settings, new RecordedEvents<>());
+        sessions = new SessionStore(db.jdbc, db.settings, new RecordedEvents<>(), java.time.Clock.systemUTC());
         proofs = HardeningProofs.standalone(db.jdbc, db.settings);
         proofs.keys = db.keys;
         proofs.failures = new FailureCounter(db.jdbc, db.settings);

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreTest {
 
+    private final fr.rempart.testing.MovableClock clock = new fr.rempart.testing.MovableClock();
+
     private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
 
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.1", false, "test");
@@ -26,7 +28,7 @@ class SessionStoreTest {
     private SessionStore store(String idle, String absolute) throws Exception {
         db = new TestDatabase("rempart.session.idle-timeout", idle, "rempart.session.absolute-timeout", absolute);
         events = new fr.rempart.testing.RecordedEvents<>();
-        return new SessionStore(db.jdbc, db.settings, events);
+        return new SessionStore(db.jdbc, db.settings, events, clock);
     }
 
     @Test
@@ -46,7 +48,7 @@ class SessionStoreTest {
     void anIdleSessionExpires() throws Exception {
         SessionStore sessions = store("PT1S", "PT12H");
         String token = sessions.create(db.insertMember(), WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
-        Thread.sleep(1_200);
+        clock.advance(java.time.Duration.ofMillis(1_200));
         assertThat(sessions.find(token)).isEmpty();
     }
 
@@ -55,7 +57,7 @@ class SessionStoreTest {
         SessionStore sessions = store("PT30M", "PT1S");
         String token = sessions.create(db.insertMember(), WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
         assertThat(sessions.find(token)).isPresent();
-        Thread.sleep(1_100);
+        clock.advance(java.time.Duration.ofMillis(1_100));
         assertThat(sessions.find(token)).isEmpty();
     }
 

@@ -59,7 +59,7 @@ class TotpServiceTest {
         events = new fr.rempart.testing.RecordedEvents<>();
         setField(totp.members, "events", events);
         totp.events = events;
-        sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events);
+        sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC());
         totp.sessions = sessions;
         totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
         totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);

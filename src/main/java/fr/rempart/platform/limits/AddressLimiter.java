@@ -4,6 +4,8 @@ import fr.rempart.platform.config.Settings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,25 +22,33 @@ public class AddressLimiter {
     private double capacity;
     private double perNano;
     private long lastEviction;
+    private Clock clock;
 
     protected AddressLimiter() {
     }
 
     @Inject
-    public AddressLimiter(Settings settings) {
-        this(settings.signinAddressPerMinute());
+    public AddressLimiter(Settings settings, Clock clock) {
+        this(settings.signinAddressPerMinute(), clock);
     }
 
-    public AddressLimiter(int perMinute) {
+    public AddressLimiter(int perMinute, Clock clock) {
         this.capacity = perMinute;
         this.perNano = perMinute / 60e9;
+        this.clock = clock;
+    }
+
+    /** The clock's time in nanoseconds: the buckets refill with it, and a test moves it. */
+    private long nanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     public boolean tryAcquire(String address) {
         if (buckets.size() > MAX_ADDRESSES) {
             evict();
         }
-        return buckets.computeIfAbsent(address == null ? "?" : address, a -> new Bucket()).take(System.nanoTime());
+        return buckets.computeIfAbsent(address == null ? "?" : address, a -> new Bucket()).take(nanos());
     }
 
     /**
@@ -46,7 +56,7 @@ public class AddressLimiter {
      * botnet), starts afresh: the per-account counters keep guarding, and memory stays bounded.
      */
     private synchronized void evict() {
-        long now = System.nanoTime();
+        long now = nanos();
         if (buckets.size() <= MAX_ADDRESSES || now - lastEviction < 1_000_000_000L) {
             return;
         }
@@ -59,7 +69,7 @@ public class AddressLimiter {
 
     private final class Bucket {
         private double tokens = capacity;
-        private long last = System.nanoTime();
+        private long last = nanos();
 
         synchronized boolean take(long now) {
             refill(now);

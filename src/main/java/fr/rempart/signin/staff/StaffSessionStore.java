@@ -7,6 +7,7 @@ import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ public class StaffSessionStore {
     private Jdbc jdbc;
     private Duration idle;
     private Duration absolute;
+    private Clock clock;
 
     protected StaffSessionStore() {
     }
@@ -37,8 +39,9 @@ public class StaffSessionStore {
     jakarta.enterprise.event.Event<Ended> events;
 
     @Inject
-    public StaffSessionStore(Jdbc jdbc, Settings settings) {
+    public StaffSessionStore(Jdbc jdbc, Settings settings, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
         this.idle = settings.staffSessionIdleTimeout();
         this.absolute = settings.staffSessionAbsoluteTimeout();
     }
@@ -46,7 +49,7 @@ public class StaffSessionStore {
     /** Opens a session after the password step and returns its token, whose only copy goes into the cookie. */
     public String create(StaffId staff, StaffSession.Stage stage, Set<String> amr, ClientInfo client) {
         String token = Secrets.token(32);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("insert into staff_session (id_hash, sid, staff_id, stage, amr, auth_time, created_at, last_seen_at, expires_at, ip, user_agent) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Secrets.sha256Hex(token), Secrets.token(16), staff.value(), stage, String.join(" ", amr), now,
                 now, now, now.plus(absolute), client.address(), client.userAgent());
@@ -67,7 +70,7 @@ public class StaffSessionStore {
             return found;
         }
         StaffSession session = found.get();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (!now.isBefore(session.expiresAt()) || !now.isBefore(session.lastSeenAt().plus(idle))) {
             // Timed out: it ends like a sign-out, so the console's grants through it end too.
             jdbc.transaction(c -> {
@@ -91,7 +94,7 @@ public class StaffSessionStore {
      */
     public Optional<String> promote(StaffSession session, StaffSession.Stage stage, Set<String> amr, Instant authTime, ClientInfo client) {
         String token = Secrets.token(32);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             if (Jdbc.execute(c, "delete from staff_session where id_hash = ?", session.idHash()) == 0) {
                 return Optional.<String>empty();
@@ -152,7 +155,7 @@ public class StaffSessionStore {
 
     /** Whether a session with this sid is still open (neither timeout reached), locked until the end of the caller's transaction. */
     public boolean openLocked(String sid) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return sid != null && jdbc.one("select sid from staff_session where sid = ? and expires_at > ? and last_seen_at > ? for update", r -> 1, sid,
                 now, now.minus(idle)).isPresent();
     }
@@ -174,7 +177,7 @@ public class StaffSessionStore {
 
     /** Deletes timed-out sessions (housekeeping; one is refused anyway), and with them the console's grants through them. */
     public int purge() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             java.util.Map<String, Set<String>> ended = new java.util.HashMap<>();
             java.util.List<String> hashes = new java.util.ArrayList<>();

@@ -31,6 +31,7 @@ final class StaffFixture implements AutoCloseable {
     static final String BREACHED = "correct horse battery staple";
 
     final TestDatabase db;
+    final fr.rempart.testing.MovableClock clock = new fr.rempart.testing.MovableClock();
     final StaffRepository repository;
     final StaffSessionStore sessions;
     final PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Argon2Parameters(8192, 1, 1));
@@ -44,10 +45,10 @@ final class StaffFixture implements AutoCloseable {
     StaffFixture(String... settings) throws Exception {
         db = new TestDatabase(settings);
         repository = new StaffRepository(db.jdbc);
-        sessions = new StaffSessionStore(db.jdbc, db.settings);
+        sessions = new StaffSessionStore(db.jdbc, db.settings, clock);
         failures = new FailureCounter(db.jdbc, db.settings);
         audit = new AuditTrail(db.keys, db.jdbc);
-        signIn = new StaffSignIn(repository, hasher, failures, new AddressLimiter(1000), audit, db.keys);
+        signIn = new StaffSignIn(repository, hasher, failures, new AddressLimiter(1000, clock), audit, db.keys);
         totp = new StaffTotp(repository, sessions, db.keys, db.settings, failures, audit);
         accounts = new StaffAccounts(db.jdbc, repository, sessions, hasher, policy(db), new FormValidator(), audit);
         staffSessions = new StaffSessions(sessions, repository, audit, db.settings);

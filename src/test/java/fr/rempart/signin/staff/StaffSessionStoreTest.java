@@ -64,7 +64,7 @@ class StaffSessionStoreTest {
     void anIdleSessionExpires() throws Exception {
         StaffAccount agent = agent("PT1S", "PT10H");
         String token = staff.sessions.create(agent.id(), StaffSession.Stage.FULL, Set.of("pwd", "otp"), StaffFixture.CLIENT);
-        Thread.sleep(1_200);
+        staff.clock.advance(java.time.Duration.ofMillis(1_200));
         assertThat(staff.sessions.find(token)).isEmpty();
     }
 
@@ -73,7 +73,7 @@ class StaffSessionStoreTest {
         StaffAccount agent = agent("PT1S", "PT1S");
         String token = staff.sessions.create(agent.id(), StaffSession.Stage.FULL, Set.of("pwd", "otp"), StaffFixture.CLIENT);
         assertThat(staff.sessions.find(token)).isPresent();
-        Thread.sleep(1_100);
+        staff.clock.advance(java.time.Duration.ofMillis(1_100));
         assertThat(staff.sessions.find(token)).isEmpty();
         assertThat(staff.sessions.purge()).isZero();
     }
