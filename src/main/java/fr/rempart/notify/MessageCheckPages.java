@@ -1,6 +1,7 @@
 package fr.rempart.notify;
 
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.CsrfToken;
 import fr.rempart.platform.web.Locales;
@@ -36,6 +37,8 @@ public class MessageCheckPages {
     CsrfToken csrf;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Context
     HttpHeaders headers;
     @Context
@@ -51,7 +54,7 @@ public class MessageCheckPages {
     public Response check(@FormParam("code") String code) {
         Locale locale = locale();
         Map<String, Object> model = model();
-        if (!MessageCheckResource.LIMITER.tryAcquire(ClientInfo.of(request, settings).address())) {
+        if (!MessageCheckResource.limiter(limits).tryAcquire(ClientInfo.of(request, settings).address())) {
             model.put("error", Messages.get(locale, "problem.429.detail"));
             return Response.status(429).entity(pages.render("message-check", locale, model)).build();
         }

@@ -1,6 +1,7 @@
 package fr.rempart.notify;
 
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.limits.AddressLimiter;
 import fr.rempart.platform.web.ClientInfo;
@@ -35,12 +36,17 @@ import java.util.Locale;
 public class MessageCheckResource {
 
     /** Per node and in memory, like the other per-address limits. */
-    static final AddressLimiter LIMITER = new AddressLimiter(10, java.time.Clock.systemUTC());
+    /** Checks per address and minute, page and API together. */
+    static AddressLimiter limiter(RateLimits limits) {
+        return limits.perAddress("message-checks", 10);
+    }
 
     @Inject
     MessageCheckCounts codes;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Context
     HttpServletRequest servletRequest;
     @Context
@@ -51,7 +57,7 @@ public class MessageCheckResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
     public Response check(JsonValue body) {
-        if (!LIMITER.tryAcquire(ClientInfo.of(servletRequest, settings).address())) {
+        if (!limiter(limits).tryAcquire(ClientInfo.of(servletRequest, settings).address())) {
             throw new ProblemException(429, "problem.429.detail");
         }
         JsonValue code = body.getValueType() == JsonValue.ValueType.OBJECT ? ((JsonObject) body).get("code") : null;

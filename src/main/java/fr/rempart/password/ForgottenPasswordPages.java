@@ -6,6 +6,7 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberDirectory;
 import fr.rempart.member.SecondFactor;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.limits.AddressLimiter;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
@@ -39,7 +40,6 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
 public class ForgottenPasswordPages {
 
-    private static final AddressLimiter REQUESTS = new AddressLimiter(10, java.time.Clock.systemUTC());
 
     @Inject
     PasswordResets resets;
@@ -57,6 +57,8 @@ public class ForgottenPasswordPages {
     Pages pages;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Inject
     jakarta.enterprise.inject.Instance<SecondFactor> secondFactor;
     @Inject
@@ -77,7 +79,7 @@ public class ForgottenPasswordPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response forgot(@FormParam("email") String email) {
         ClientInfo client = ClientInfo.of(request, settings);
-        if (!REQUESTS.tryAcquire(client.address())) {
+        if (!limits.perAddress("password-resets", 10).tryAcquire(client.address())) {
             Map<String, Object> model = model("forgot-password.title");
             model.put("error", Messages.get(locale(), "problem.429.detail"));
             return Response.status(429).entity(pages.render("forgot-password", locale(), model)).build();

@@ -9,6 +9,7 @@ import fr.rempart.member.WebSession;
 import fr.rempart.password.policy.HistoryRule;
 import fr.rempart.password.policy.PasswordContext;
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.limits.AddressLimiter;
 import fr.rempart.platform.limits.FailureCounter;
@@ -51,7 +52,6 @@ public class PasswordCheckResource {
     public record PasswordCheckForm(@NotNull String password) {
     }
 
-    private static final AddressLimiter LIMIT = new AddressLimiter(120, java.time.Clock.systemUTC());
     /** Violations that tell the caller a password the member has, or had. */
     private static final java.util.Set<String> KNOWN_PASSWORD = java.util.Set.of("SAME_AS_CURRENT", HistoryRule.ERROR_CODE);
 
@@ -61,6 +61,8 @@ public class PasswordCheckResource {
     CurrentSession browser;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Inject
     MemberDirectory members;
     @Inject
@@ -77,7 +79,7 @@ public class PasswordCheckResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed.Anyone
     public JsonObject check(JsonValue body) {
-        if (!LIMIT.tryAcquire(ClientInfo.of(request, settings).address())) {
+        if (!limits.perAddress("password-checks", 120).tryAcquire(ClientInfo.of(request, settings).address())) {
             throw new ProblemException(429, "problem.429.detail");
         }
         Locale locale = Locales.of(headers);

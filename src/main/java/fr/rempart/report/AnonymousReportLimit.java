@@ -1,6 +1,7 @@
 package fr.rempart.report;
 
 import fr.rempart.platform.api.ApiSecurityFilter;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.web.ClientInfo;
 import fr.rempart.platform.web.ProblemException;
@@ -20,7 +21,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Charges the per-address limit on reports from anyone not signed in ({@link ReportResource#ANONYMOUS}) before the
+ * Charges the per-address limit on reports from anyone not signed in ({@code reports} in {@link RateLimits}) before the
  * body is read: after the caller is known (authentication), before the body limits, the JSON reader and the binding.
  * A malformed, oversized or invalid post costs its sender a report like any other.
  */
@@ -40,11 +41,13 @@ public class AnonymousReportLimit implements ContainerRequestFilter {
     HttpServletRequest servletRequest;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
 
     @Override
     public void filter(ContainerRequestContext request) {
         if (request.getProperty(ApiSecurityFilter.CALLER) == null
-                && !ReportResource.ANONYMOUS.tryAcquire(ClientInfo.of(servletRequest, settings).address())) {
+                && !ReportResource.anonymous(limits).tryAcquire(ClientInfo.of(servletRequest, settings).address())) {
             throw new ProblemException(429, "problem.429.detail");
         }
     }

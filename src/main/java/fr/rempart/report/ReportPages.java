@@ -5,6 +5,7 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.WebSession;
 import fr.rempart.platform.config.Settings;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.crypto.KeyRing;
 import fr.rempart.platform.crypto.Secrets;
 import fr.rempart.platform.limits.AddressLimiter;
@@ -115,8 +116,6 @@ public class ReportPages {
             Field.text("phone", Page.IDENTITY, 30, "tel", "tel", "tel"),
             Field.text("postcode", Page.IDENTITY, 10, "text", "postal-code", "numeric"));
 
-    /** Evidence uploads from anyone, per address and minute (reports themselves: {@link ReportResource#ANONYMOUS}). */
-    private static final AddressLimiter UPLOADS = new AddressLimiter(20, java.time.Clock.systemUTC());
     /** The evidence page's own fields are a few dozen: more parts than this is no form of ours. */
     private static final int MAX_FIELD_PARTS = 100;
     static final String FILER_COOKIE = "rempart_report";
@@ -142,6 +141,8 @@ public class ReportPages {
     KeyRing keys;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Context
     HttpHeaders headers;
     @Context
@@ -199,7 +200,7 @@ public class ReportPages {
         String key = first(values, "submissionKey");
         if (!files.isEmpty() && validKey(key)) {
             // Members too: a signed-in account is no licence to fill the disk (the daily quotas follow in upload).
-            if (!UPLOADS.tryAcquire(client().address())) {
+            if (!limits.perAddress("evidence-uploads", 20).tryAcquire(client().address())) {
                 errors = List.of(new FieldError("files", "TooMany", Messages.get(locale(), "problem.429.detail")));
             } else {
                 try {
@@ -253,7 +254,7 @@ public class ReportPages {
     /** Files the report; the same form sent twice files it once. Then to the filed page, with the PDF. */
     private Response send(Map<String, List<String>> values) {
         Optional<Member> member = member();
-        if (member.isEmpty() && !ReportResource.ANONYMOUS.tryAcquire(client().address())) {
+        if (member.isEmpty() && !ReportResource.anonymous(limits).tryAcquire(client().address())) {
             return page(Page.SUMMARY, values, List.of(new FieldError("send", "TooMany", Messages.get(locale(), "problem.429.detail"))), 429);
         }
         ReportForm form = form(values);
@@ -300,7 +301,7 @@ public class ReportPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response confirm(@PathParam("reference") String reference, @jakarta.ws.rs.FormParam("code") String code) {
         Reports.Details details = readable(reference);
-        if (!ReportResource.ANONYMOUS.tryAcquire(client().address())) {
+        if (!ReportResource.anonymous(limits).tryAcquire(client().address())) {
             return filedPage(details, Messages.get(locale(), "problem.429.detail"), 429);
         }
         if (!reports.confirmContact(details.reference(), code, locale())) {

@@ -5,6 +5,7 @@ import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.api.Allowed;
+import fr.rempart.platform.limits.RateLimits;
 import fr.rempart.platform.api.ApiSecurityFilter;
 import fr.rempart.platform.api.TrustedIssuers;
 import fr.rempart.platform.config.Settings;
@@ -52,7 +53,10 @@ public class ReportResource {
 
     private static final int QUEUE_LIMIT = 500;
     /** Reports from anyone not signed in, per address and minute (per node, in memory, like the other per-address limits). */
-    static final AddressLimiter ANONYMOUS = new AddressLimiter(10, java.time.Clock.systemUTC());
+    /** Reports from anyone not signed in, per address and minute: the form and the API together. */
+    static AddressLimiter anonymous(RateLimits limits) {
+        return limits.perAddress("reports", 10);
+    }
 
     @Inject
     Reports reports;
@@ -68,6 +72,8 @@ public class ReportResource {
     jakarta.servlet.http.HttpServletRequest servletRequest;
     @Inject
     Settings settings;
+    @Inject
+    RateLimits limits;
     @Inject
     KeyRing keys;
 

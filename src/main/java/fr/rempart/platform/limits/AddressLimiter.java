@@ -1,19 +1,14 @@
 package fr.rempart.platform.limits;
 
-import fr.rempart.platform.config.Settings;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per client address for sign-in attempts (per node): it slows a single address
- * spraying passwords over many accounts, which per-account counters alone do not see. The map is
+ * A token bucket per client address (per node), one per named limit of {@link RateLimits}: for sign-in
+ * it slows a single address spraying passwords over many accounts, which per-account counters alone do not see. The map is
  * bounded: when it grows too big, full buckets (idle addresses) are dropped.
  */
-@ApplicationScoped
 public class AddressLimiter {
 
     static final int MAX_ADDRESSES = 100_000;
@@ -25,11 +20,6 @@ public class AddressLimiter {
     private Clock clock;
 
     protected AddressLimiter() {
-    }
-
-    @Inject
-    public AddressLimiter(Settings settings, Clock clock) {
-        this(settings.signinAddressPerMinute(), clock);
     }
 
     public AddressLimiter(int perMinute, Clock clock) {
