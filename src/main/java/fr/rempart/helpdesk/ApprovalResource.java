@@ -25,6 +25,8 @@ import jakarta.ws.rs.core.Response;
 public class ApprovalResource {
 
     @Inject
+    java.time.Clock clock;
+    @Inject
     HelpdeskActions actions;
     @Inject
     HelpdeskApi api;
@@ -35,7 +37,7 @@ public class ApprovalResource {
     @Allowed(Agent.SUPERVISOR)
     public Response queue() {
         JsonArrayBuilder pending = JsonBinder.JSON.createArrayBuilder();
-        actions.pending().forEach(a -> pending.add(HelpdeskApi.approval(a)));
+        actions.pending().forEach(a -> pending.add(HelpdeskApi.approval(a, clock.instant())));
         JsonArrayBuilder alerts = JsonBinder.JSON.createArrayBuilder();
         actions.alerts().forEach(a -> alerts.add(JsonBinder.JSON.createObjectBuilder().add("id", a.id()).add("agent", a.agent()).add("actions", a.actions())
                 .add("since", a.windowStart().toString()).add("raisedAt", a.createdAt().toString())));
@@ -70,6 +72,6 @@ public class ApprovalResource {
 
     private Response decide(String id, boolean approve) {
         Agent supervisor = api.agent((TrustedIssuers.Caller) request.getProperty(ApiSecurityFilter.CALLER));
-        return Response.ok(HelpdeskApi.approval(actions.decide(id, approve, supervisor)).build().toString()).header("Cache-Control", "no-store").build();
+        return Response.ok(HelpdeskApi.approval(actions.decide(id, approve, supervisor), clock.instant()).build().toString()).header("Cache-Control", "no-store").build();
     }
 }

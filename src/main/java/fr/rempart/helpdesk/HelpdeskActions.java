@@ -28,6 +28,7 @@ import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -66,8 +67,8 @@ public class HelpdeskActions {
      */
     public record Approval(String id, String memberNumber, HelpdeskAction action, String reason, String requestedBy, Status status,
                            Instant createdAt, Instant expiresAt, String decidedBy, String requester) {
-        public boolean expired() {
-            return status == Status.PENDING && expiresAt.isBefore(Instant.now());
+        public boolean expired(Instant now) {
+            return status == Status.PENDING && expiresAt.isBefore(now);
         }
 
         /** Whether this person asked for it, by whatever way they signed in (requests filed before V18 name only the actor). */
@@ -113,6 +114,8 @@ public class HelpdeskActions {
     private Notices notices;
     private StaffRepository staff;
     private HardeningProofs proofs;
+    @Inject
+    Clock clock;
     @Inject
     AccountLocks locks;
     private Duration approvalLifetime;
@@ -187,7 +190,7 @@ public class HelpdeskActions {
     public Verifications.Proof sendCode(Member member, Agent agent, Verifications.Method channel) {
         return jdbc.transaction(c -> {
             int recent = withinLimit(agent);
-            int codes = audit.countAbout(member.number().value(), "helpdesk.verification-sent", Instant.now().minus(Duration.ofHours(1)));
+            int codes = audit.countAbout(member.number().value(), "helpdesk.verification-sent", clock.instant().minus(Duration.ofHours(1)));
             if (codes >= MAX_CODES_PER_HOUR) {
                 throw new ProblemException(429, "helpdesk.verification.too-many-codes");
             }
@@ -271,7 +274,7 @@ public class HelpdeskActions {
         if (approval.status() != Status.PENDING) {
             throw new ProblemException(409, "helpdesk.approval.decided");
         }
-        if (approval.expired()) {
+        if (approval.expired(clock.instant())) {
             throw new ProblemException(410, "helpdesk.approval.expired");
         }
         if (approval.askedBy(supervisor)) {
@@ -284,7 +287,7 @@ public class HelpdeskActions {
             // One decision: the row changes from PENDING once, whoever clicks at the same moment.
             if (Jdbc.execute(c, "update helpdesk_approval set status = ?, decided_by = ?, decided_at = ? where id = ? and status = 'PENDING' "
                     + "and expires_at > ?", approve ? Status.APPROVED.name() : Status.REJECTED.name(), supervisor.id(), now, id, now) == 0) {
-                throw approval(id).filter(Approval::expired).isPresent() ? new ProblemException(410, "helpdesk.approval.expired")
+                throw approval(id).filter(a -> a.expired(now)).isPresent() ? new ProblemException(410, "helpdesk.approval.expired")
                         : new ProblemException(409, "helpdesk.approval.decided");
             }
             audit.record(supervisor.actor(), approve ? "helpdesk.approval-granted" : "helpdesk.approval-rejected", approval.memberNumber(),
@@ -394,7 +397,7 @@ public class HelpdeskActions {
             "helpdesk.verification-sent", "helpdesk.verified-in-person", "helpdesk.search", "helpdesk.contact-revealed");
 
     private int recentActions(Agent agent) {
-        Instant since = Instant.now().minus(Duration.ofHours(1));
+        Instant since = clock.instant().minus(Duration.ofHours(1));
         return audit.countBy(agent.id(), COUNTED, since) + audit.countSubjectsBy(agent.id(), "helpdesk.member-read", since);
     }
 
@@ -403,7 +406,7 @@ public class HelpdeskActions {
         if (actions < alertThreshold) {
             return;
         }
-        Instant windowStart = Instant.now().minus(Duration.ofHours(1));
+        Instant windowStart = clock.instant().minus(Duration.ofHours(1));
         jdbc.transaction(c -> {
             try (var s = Jdbc.prepare(c, "select count(*) from helpdesk_alert where agent = ? and created_at > ?", agent.id(), windowStart);
                  ResultSet r = s.executeQuery()) {
@@ -451,7 +454,7 @@ public class HelpdeskActions {
         }).toList();
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -23,6 +23,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,6 +37,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class HelpdeskApi {
 
+    @Inject
+    Clock clock;
     @Inject
     MemberDirectory directory;
     @Inject
@@ -170,7 +173,7 @@ public class HelpdeskApi {
                 .add("status", r.status().name()).add("createdAt", r.createdAt().toString())));
         JsonArrayBuilder approvals = JsonBinder.JSON.createArrayBuilder();
         state.approvals().forEach(a -> {
-            JsonObjectBuilder json = approval(a);
+            JsonObjectBuilder json = approval(a, clock.instant());
             if (staffView == null) {
                 json.remove("reason");
                 json.remove("requestedBy");
@@ -235,13 +238,13 @@ public class HelpdeskApi {
             return noStore(Response.ok(JsonBinder.JSON.createObjectBuilder().add("action", action.path()).add("done", true).build().toString()));
         }
         return noStore(Response.status(202).entity(JsonBinder.JSON.createObjectBuilder().add("action", action.path()).add("done", false)
-                .add("approval", approval(actions.approval(outcome.approval().orElseThrow()).orElseThrow())).build().toString()));
+                .add("approval", approval(actions.approval(outcome.approval().orElseThrow()).orElseThrow(), clock.instant())).build().toString()));
     }
 
-    static JsonObjectBuilder approval(HelpdeskActions.Approval a) {
+    static JsonObjectBuilder approval(HelpdeskActions.Approval a, java.time.Instant now) {
         JsonObjectBuilder json = JsonBinder.JSON.createObjectBuilder().add("id", a.id()).add("memberNumber", a.memberNumber())
                 .add("action", a.action().path()).add("reason", a.reason()).add("requestedBy", a.requestedBy())
-                .add("status", a.expired() ? "EXPIRED" : a.status().name()).add("createdAt", a.createdAt().toString())
+                .add("status", a.expired(now) ? "EXPIRED" : a.status().name()).add("createdAt", a.createdAt().toString())
                 .add("expiresAt", a.expiresAt().toString());
         Optional.ofNullable(a.decidedBy()).ifPresent(d -> json.add("decidedBy", d));
         return json;

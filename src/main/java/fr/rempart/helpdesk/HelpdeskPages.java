@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,8 @@ import java.util.Optional;
 @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
 public class HelpdeskPages {
 
+    @Inject
+    Clock clock;
     @Inject
     AccountState states;
     @Inject
@@ -188,7 +191,7 @@ public class HelpdeskPages {
             row.put("reason", a.reason());
             row.put("requestedBy", a.requestedBy());
             row.put("at", date(a.createdAt()));
-            row.put("expired", a.expired());
+            row.put("expired", a.expired(clock.instant()));
             row.put("own", a.askedBy(supervisor));
             return row;
         }).toList());
@@ -249,7 +252,7 @@ public class HelpdeskPages {
         model.put("reports", state.reports().stream().map(r -> Map.of("reference", r.reference().value(),
                 "status", Messages.get(locale, "report.status." + r.status().name()))).toList());
         model.put("approvals", state.approvals().stream().map(a -> Map.of("action", Messages.get(locale, "helpdesk.action." + a.action().path()),
-                "status", Messages.get(locale, "helpdesk.approval.status." + (a.expired() ? "EXPIRED" : a.status().name())), "at", date(a.createdAt()))).toList());
+                "status", Messages.get(locale, "helpdesk.approval.status." + (a.expired(clock.instant()) ? "EXPIRED" : a.status().name())), "at", date(a.createdAt()))).toList());
         model.put("timeline", state.timeline().stream().map(e -> Map.of("at", date(e.at()), "type", e.type(), "ip", e.ip() == null ? "" : e.ip())).toList());
         Optional<Verifications.Proof> proof = verifications.latest(m, agent);
         Optional<Verifications.Proof> valid = proof.flatMap(p -> verifications.valid(m, agent, p.id()));
@@ -258,7 +261,7 @@ public class HelpdeskPages {
             model.put("verification", p.id());
             model.put("verifiedHow", Messages.get(locale, "helpdesk.verification.method." + p.method().name()));
         });
-        proof.filter(p -> !p.verified() && p.expiresAt().isAfter(Instant.now())).ifPresent(p -> {
+        proof.filter(p -> !p.verified() && p.expiresAt().isAfter(clock.instant())).ifPresent(p -> {
             model.put("codePending", true);
             model.put("pendingId", p.id());
             model.put("sentTo", p.sentTo());

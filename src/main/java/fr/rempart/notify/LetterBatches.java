@@ -12,6 +12,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public class LetterBatches {
     }
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     Settings settings;
@@ -66,7 +69,7 @@ public class LetterBatches {
             }
             Waiting waiting = jdbc.one("select count(*), min(created_at) as oldest from notice where channel = 'LETTER' and done_at is null",
                     r -> new Waiting(r.getLong(1), Jdbc.instant(r, "oldest"))).orElseThrow();
-            if (waiting.count() == 0 || waiting.count() < settings.letterBatchSize() && waiting.oldest().isAfter(Instant.now().minus(HOLD))) {
+            if (waiting.count() == 0 || waiting.count() < settings.letterBatchSize() && waiting.oldest().isAfter(clock.instant().minus(HOLD))) {
                 return printed;
             }
             print(null);
@@ -80,7 +83,7 @@ public class LetterBatches {
      */
     public Optional<Batch> print(String incident) {
         Path dir = settings.dataDir().resolve("letters");
-        String id = "LTR-" + STAMP.format(Instant.now()) + "-" + Secrets.token(3);
+        String id = "LTR-" + STAMP.format(clock.instant()) + "-" + Secrets.token(3);
         Path pdf = dir.resolve(id + ".pdf");
         Path manifest = dir.resolve(id + ".csv");
         try {
@@ -115,7 +118,7 @@ public class LetterBatches {
                     }
                 }
                 LetterRenderer.Batch printed = renderer.close();
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 String batchIncident = NoticeQueue.NO_INCIDENT.equals(next.get()) ? null : next.get();
                 jdbc.update("insert into letter_batch (id, incident, letters, pages, pdf_path, manifest_path, sha256, created_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?)", id, batchIncident, printed.letters(), printed.pages(), pdf.toString(), manifest.toString(),

@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import java.time.Clock;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,6 +53,8 @@ public class AuthorizationEndpoint {
 
     private static final Duration PENDING_LIFETIME = Duration.ofMinutes(15);
 
+    @Inject
+    Clock clock;
     @Inject
     ClientRegistry clients;
     @Inject
@@ -75,7 +78,7 @@ public class AuthorizationEndpoint {
 
     @GET
     public Response get() {
-        return authorize(parameters(uri.getQueryParameters()), Instant.now(), null);
+        return authorize(parameters(uri.getQueryParameters()), clock.instant(), null);
     }
 
     /**
@@ -86,7 +89,7 @@ public class AuthorizationEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Csrf.Exempt
     public Response post(MultivaluedMap<String, String> form) {
-        return authorize(parameters(form), Instant.now(), null);
+        return authorize(parameters(form), clock.instant(), null);
     }
 
     /** Back from the sign-in pages. */
@@ -97,7 +100,7 @@ public class AuthorizationEndpoint {
         }
         Optional<Pending> pending = id == null || id.length() != 43 ? Optional.empty()
                 : jdbc.one("select parameters, created_at from oidc_authorization_request where id = ? and expires_at > ?",
-                r -> new Pending(r.getString(1), Jdbc.instant(r, "created_at")), id, Instant.now());
+                r -> new Pending(r.getString(1), Jdbc.instant(r, "created_at")), id, clock.instant());
         if (pending.isEmpty()) {
             throw new ProblemException(400, "oidc.error.expired-request");
         }
@@ -127,7 +130,7 @@ public class AuthorizationEndpoint {
         Authenticator authenticator = authenticators.stream().filter(a -> a.population() == authz.client().population()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("No authenticator for " + authz.client().population()));
         Optional<SignedIn> who = authenticator.current(headers, request);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         // A sign-in made after this request was received satisfies prompt=login and max_age (no loop, even with max_age=0).
         boolean reauthenticate = who.isPresent() && who.get().authTime().isBefore(requestedAt) && (authz.prompt().contains("login")
                 || (authz.maxAge() != null && who.get().authTime().plusSeconds(authz.maxAge()).isBefore(now)));

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,8 @@ import java.util.Optional;
 @Path("oauth2/introspect")
 public class IntrospectionEndpoint {
 
+    @Inject
+    Clock clock;
     @Inject
     ClientAuthenticator clientAuthentication;
     @Inject
@@ -74,7 +77,7 @@ public class IntrospectionEndpoint {
         if (token.length() != 43) {
             return Optional.empty();
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return grants.refresh(token).filter(r -> r.usedAt() == null && now.isBefore(r.expiresAt()) && r.grant().active(now)
                         && r.grant().clientId().equals(caller.clientId()))
                 .map(r -> JsonBinder.JSON.createObjectBuilder().add("active", true).add("token_type", "refresh_token").add("client_id", r.grant().clientId())

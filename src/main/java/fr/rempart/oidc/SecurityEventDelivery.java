@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +34,8 @@ public class SecurityEventDelivery {
     private static final Duration CLAIM = Duration.ofMinutes(2);
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     ClientRegistry clients;
@@ -46,7 +49,7 @@ public class SecurityEventDelivery {
 
     /** Sends what is due; returns how many were delivered. */
     public int deliverDue() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Due> due = jdbc.list("select id, client_id, claims, attempts, next_attempt_at from oidc_security_event where delivery = 'push' "
                         + "and delivered_at is null and next_attempt_at <= ? and attempts < ? order by id fetch first " + BATCH + " rows only",
                 r -> new Due(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4), Jdbc.instant(r, "next_attempt_at")), now,
@@ -78,7 +81,7 @@ public class SecurityEventDelivery {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 202 || response.statusCode() == 200) {
                 jdbc.update("update oidc_security_event set delivered_at = ?, attempts = attempts + 1, last_error = null where id = ?",
-                        Instant.now(), set.id());
+                        clock.instant(), set.id());
                 return true;
             }
             String body = response.body() == null ? "" : response.body();
@@ -96,7 +99,7 @@ public class SecurityEventDelivery {
         int attempts = set.attempts() + 1;
         long backoff = Math.min(3600, settings.ssfRetryBase().toSeconds() * (1L << Math.min(attempts - 1, 20)));
         jdbc.update("update oidc_security_event set attempts = ?, next_attempt_at = ?, last_error = ? where id = ?",
-                permanent ? settings.ssfMaxAttempts() : attempts, Instant.now().plusSeconds(backoff),
+                permanent ? settings.ssfMaxAttempts() : attempts, clock.instant().plusSeconds(backoff),
                 error.length() > 500 ? error.substring(0, 500) : error, set.id());
         LOG.log(permanent ? Level.WARNING : Level.INFO, () -> "Security event " + set.id() + " to " + set.clientId() + " not delivered: " + error);
     }

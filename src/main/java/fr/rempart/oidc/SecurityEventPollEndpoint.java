@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public class SecurityEventPollEndpoint {
 
     private static final int MAX_EVENTS = 100;
 
+    @Inject
+    Clock clock;
     @Inject
     ActiveTokens active;
     @Inject
@@ -65,7 +68,7 @@ public class SecurityEventPollEndpoint {
                     .add("description", "The poll request must be a JSON object.").build()).build();
         }
         String clientId = receiver.get().clientId();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         JsonArray ack = request.containsKey("ack") && request.get("ack").getValueType() == JsonValue.ValueType.ARRAY
                 ? request.getJsonArray("ack") : JsonValue.EMPTY_JSON_ARRAY;
         if (ack.size() > 1000) {

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -43,6 +44,8 @@ import java.util.Set;
 @Path("oauth2/token")
 public class TokenEndpoint {
 
+    @Inject
+    Clock clock;
     @Inject
     ClientAuthenticator clientAuthentication;
     @Inject
@@ -87,7 +90,7 @@ public class TokenEndpoint {
         String redirectUri = parameters.require("redirect_uri");
         String verifier = parameters.get("code_verifier").orElse(null);
         String hash = Secrets.sha256Hex(code);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         record Issued(Grants.Grant grant, String refresh, Grants.Code code) {
         }
         Issued issued = jdbc.transaction(c -> {
@@ -129,7 +132,7 @@ public class TokenEndpoint {
     private JsonObjectBuilder refreshToken(OidcClient client, OAuthParameters parameters) {
         boolean resource = resource(parameters);
         String token = parameters.require("refresh_token");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         record Rotated(Grants.Grant grant, String refresh, boolean reused, Optional<SignedIn> account, boolean sessionEnded) {
         }
         Rotated rotated = jdbc.transaction(c -> {
@@ -196,7 +199,7 @@ public class TokenEndpoint {
             scopes = asked;
         }
         boolean api = !scopes.isEmpty() || resource(parameters);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String scope = String.join(" ", scopes);
         String access = tokens.accessToken(new Tokens.Access(client.clientId(), client.clientId(), TrustedIssuers.Kind.CLIENT,
                 audience(client, api), scope, client.groups(), null, null, Set.of(), null, null), now);

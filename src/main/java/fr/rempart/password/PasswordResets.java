@@ -14,6 +14,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +29,8 @@ import java.util.UUID;
 public class PasswordResets {
 
 
+    @Inject
+    Clock clock;
     @Inject
     Jdbc jdbc;
     @Inject
@@ -48,7 +51,7 @@ public class PasswordResets {
         }
         members.findByIdentifier(email.strip()).ifPresent(member -> {
             String token = Secrets.token(16);
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             jdbc.transaction(c -> {
                 Jdbc.execute(c, "insert into password_reset (token_hash, member_id, created_at, expires_at) values (?, ?, ?, ?)",
                         Secrets.sha256Hex(token), member.id().value(), now, now.plus(settings.passwordResetLifetime()));
@@ -66,7 +69,7 @@ public class PasswordResets {
             return Optional.empty();
         }
         return jdbc.one("select member_id from password_reset where token_hash = ? and used_at is null and expires_at > ?",
-                r -> r.getObject(1, UUID.class), Secrets.sha256Hex(token), Instant.now())
+                r -> r.getObject(1, UUID.class), Secrets.sha256Hex(token), clock.instant())
                 .flatMap(id -> members.byId(new fr.rempart.member.MemberId(id)));
     }
 
@@ -76,10 +79,10 @@ public class PasswordResets {
      */
     public boolean consume(String token, Member member) {
         boolean used = jdbc.update("update password_reset set used_at = ? where token_hash = ? and used_at is null and expires_at > ?",
-                Instant.now(), Secrets.sha256Hex(token), Instant.now()) == 1;
+                clock.instant(), Secrets.sha256Hex(token), clock.instant()) == 1;
         if (used) {
             // Any other link still pending for the member dies with this one.
-            jdbc.update("update password_reset set used_at = ? where member_id = ? and used_at is null", Instant.now(), member.id().value());
+            jdbc.update("update password_reset set used_at = ? where member_id = ? and used_at is null", clock.instant(), member.id().value());
         }
         if (used && member.requiredActions().contains(RequiredAction.UPDATE_PASSWORD)) {
             memberService.completeRequiredAction(member.id(), RequiredAction.UPDATE_PASSWORD, Actor.member(member.number().value()));

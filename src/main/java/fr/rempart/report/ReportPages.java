@@ -39,6 +39,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,8 @@ public class ReportPages {
     static final String FILER_COOKIE = "rempart_report";
     private static final java.time.Duration FILER_LIFETIME = java.time.Duration.ofDays(1);
 
+    @Inject
+    Clock clock;
     @Inject
     Reports reports;
     @Inject
@@ -370,7 +373,7 @@ public class ReportPages {
 
     /** Lets the browser that sent a report read it for a day: the reference, an expiry and their MAC. */
     private NewCookie filerCookie(String reference) {
-        long expires = Instant.now().plus(FILER_LIFETIME).getEpochSecond();
+        long expires = clock.instant().plus(FILER_LIFETIME).getEpochSecond();
         String value = reference + "." + expires + "." + keys.macHex(KeyRing.Purpose.COOKIE, "report-filer:" + reference + ":" + expires);
         return new NewCookie.Builder(FILER_COOKIE).value(value).path("/report").httpOnly(true).secure(client().secure())
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) FILER_LIFETIME.toSeconds()).build();
@@ -387,7 +390,7 @@ public class ReportPages {
         }
         String expected = keys.macHex(KeyRing.Purpose.COOKIE, "report-filer:" + parts[0] + ":" + parts[1]);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII))
-                && Long.parseLong(parts[1]) > Instant.now().getEpochSecond();
+                && Long.parseLong(parts[1]) > clock.instant().getEpochSecond();
     }
 
     // ---- rendering the form's pages

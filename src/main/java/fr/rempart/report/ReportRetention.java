@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Logger;
@@ -17,6 +18,8 @@ public class ReportRetention {
     private static final Logger LOG = Logger.getLogger(ReportRetention.class.getName());
 
     @Inject
+    Clock clock;
+    @Inject
     Jobs jobs;
     @Inject
     Reports reports;
@@ -27,7 +30,7 @@ public class ReportRetention {
     }
 
     void run() {
-        int purged = reports.purge(Instant.now());
+        int purged = reports.purge(clock.instant());
         LOG.fine(() -> "Report retention: " + purged + " reports purged");
     }
 

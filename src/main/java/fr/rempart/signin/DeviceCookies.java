@@ -6,6 +6,7 @@ import fr.rempart.platform.crypto.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -25,6 +26,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class DeviceCookies {
+
+    @Inject
+    Clock clock;
 
     /** What the attempt scopes of the member's devices start with. */
     static String scopePrefix(MemberId member) {
@@ -59,7 +63,7 @@ public class DeviceCookies {
         RANDOM.nextBytes(device);
         UUID id = member.value();
         byte[] body = ByteBuffer.allocate(40).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
-                .put(device).putLong(Instant.now().plus(lifetime).getEpochSecond()).array();
+                .put(device).putLong(clock.instant().plus(lifetime).getEpochSecond()).array();
         return ENCODER.encodeToString(body) + "." + ENCODER.encodeToString(mac(body));
     }
 
@@ -78,7 +82,7 @@ public class DeviceCookies {
             UUID member = new UUID(buffer.getLong(), buffer.getLong());
             byte[] device = new byte[16];
             buffer.get(device);
-            if (Instant.ofEpochSecond(buffer.getLong()).isBefore(Instant.now())) {
+            if (Instant.ofEpochSecond(buffer.getLong()).isBefore(clock.instant())) {
                 return Optional.empty();
             }
             return Optional.of(new Device(new MemberId(member), HexFormat.of().formatHex(device)));

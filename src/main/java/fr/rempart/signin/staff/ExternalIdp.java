@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -40,6 +41,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class ExternalIdp {
+
+    @Inject
+    Clock clock;
 
     /** The person the provider signed in, as its ID token says. */
     public record Person(String issuer, String subject, String username, String name, String email, Set<String> groups, Set<String> amr) {
@@ -106,7 +110,7 @@ public class ExternalIdp {
                 throw new IOException("ID token refused: nonce");
             }
             java.util.Date authTime = claims.getDateClaim("auth_time");
-            if (authTime.toInstant().isBefore(java.time.Instant.now().minus(MAX_AGE).minusSeconds(60))) {
+            if (authTime.toInstant().isBefore(clock.instant().minus(MAX_AGE).minusSeconds(60))) {
                 throw new IOException("ID token refused: authenticated too long ago");
             }
             Set<String> groups = Optional.ofNullable(claims.getStringListClaim(settings.staffIdpGroupsClaim())).map(HashSet::new).orElseGet(HashSet::new);

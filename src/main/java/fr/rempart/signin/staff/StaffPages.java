@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
+import java.time.Clock;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,6 +56,8 @@ public class StaffPages {
 
     private static final int MAX_PASSWORD_CHARS = 1024;
 
+    @Inject
+    Clock clock;
     @Inject
     StaffSignIn signIn;
     @Inject
@@ -377,7 +380,7 @@ public class StaffPages {
         Set<String> amr = new LinkedHashSet<>(current.session().amr());
         amr.add("otp");
         StaffSession.Stage next = current.account().mustChangePassword() ? StaffSession.Stage.PASSWORD_CHANGE : StaffSession.Stage.FULL;
-        return promote(current, next, amr, Instant.now());
+        return promote(current, next, amr, clock.instant());
     }
 
     private Response promote(Current current, StaffSession.Stage next, Set<String> amr, Instant authTime) {
