@@ -109,6 +109,7 @@ public final class BreachImport {
         List<StandaloneListener> listeners = ServiceLoader.load(StandaloneListener.class).stream().map(ServiceLoader.Provider::get).toList();
         listeners.forEach(l -> l.open(database, jdbc, settings, keyRing, audit));
         BreachJobs jobs = new BreachJobs();
+        jobs.clock = java.time.Clock.systemUTC();
         jobs.jdbc = jdbc;
         jobs.settings = settings;
         jobs.incidents = Incidents.reader(jdbc);

@@ -73,6 +73,8 @@ public class BreachJobs {
     }
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     Settings settings;
@@ -111,7 +113,7 @@ public class BreachJobs {
     /** Stores the list and records its job, RUNNING; {@link #run} does the work (in the background, or in the import command). */
     String create(String incidentId, InputStream body, boolean dryRun, Actor actor) {
         Incident incident = incidents.find(incidentId).orElseThrow(() -> new ProblemException(404, "breach.error.unknown-incident"));
-        String id = "JOB-" + Incidents.newId(Instant.now()).substring(4);
+        String id = "JOB-" + Incidents.newId(clock.instant()).substring(4);
         Path file = uploads().resolve(id + ".csv");
         String sha256;
         long size;
@@ -137,7 +139,7 @@ public class BreachJobs {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try {
             jdbc.transaction(c -> {
                 // One running import per incident: the incident row is the lock, so two uploads at once cannot both start.
@@ -482,7 +484,7 @@ public class BreachJobs {
             }
             jdbc.batch("insert into breach_review (job_id, line, member_id, reason) values (?, ?, ?, ?)", reviews);
             if (!job.dryRun() && !matched.isEmpty()) {
-                List<MemberId> flagged = members.flagAll(matched.keySet(), incident.id(), job.id(), Instant.now());
+                List<MemberId> flagged = members.flagAll(matched.keySet(), incident.id(), job.id(), clock.instant());
                 counts.flagged += flagged.size();
                 counts.alreadyFlagged += matched.size() - flagged.size();
                 counts.notified += harden(flagged.stream().map(matched::get).toList(), incident, job.id(), batch.rows().get(0).entry().line(),
@@ -559,7 +561,7 @@ public class BreachJobs {
             sessions.revokeAll(flagged, "incident");
         }
         compromised.fire(new AccountsCompromised(incident.id(), flagged, policy.revokeSessions()));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         int notified = notices.queueBreach(incident.id(), hardened.stream()
                 .map(m -> new NoticeQueue.Recipient(m.id(), m.email(), m.postal())).toList(), now);
         audit.record(new Actor("incident", incident.id()), "members.flagged", incident.id(), incident.title(), "job=" + job + " lines="
@@ -572,7 +574,7 @@ public class BreachJobs {
     private void finish(String id, String status, Counts counts, long bytesRead, String error) {
         jdbc.update("update breach_job set status = ?, bytes_read = case when ? >= 0 then ? else bytes_read end, error = ?, "
                         + "finished_at = ? where id = ?", status, bytesRead, bytesRead,
-                error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, Instant.now(), id);
+                error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, clock.instant(), id);
         audit.record(Actor.SYSTEM, "breach-list.job-ended", id, status, "read=" + counts.read + " invalid=" + counts.invalid + " matched="
                 + counts.matched + " review=" + counts.review + " flagged=" + counts.flagged);
     }

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ public class NoticeQueue {
     }
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     Settings settings;
@@ -75,6 +78,7 @@ public class NoticeQueue {
     /** A queue for an operator command running without the server: it queues; the service renders and sends. */
     public static NoticeQueue standalone(Jdbc jdbc, Settings settings, MemberRepository members) {
         NoticeQueue queue = new NoticeQueue();
+        queue.clock = Clock.systemUTC();
         queue.jdbc = jdbc;
         queue.settings = settings;
         queue.members = members;
@@ -105,7 +109,7 @@ public class NoticeQueue {
                 notified++;
             }
         }
-        lastQueued = Instant.now();
+        lastQueued = clock.instant();
         if (!members.isEmpty()) {
             List<String> codes = this.codes.fresh(members.size());
             // One statement for the batch (arrays unnested by the database), not one row at a time.
@@ -134,7 +138,7 @@ public class NoticeQueue {
      * transaction, with its own verification code, printed with the next batch of letters.
      */
     public void queueActivationLetter(MemberId member) {
-        Instant at = Instant.now();
+        Instant at = clock.instant();
         String code = codes.issue("LETTER", ACTIVATION, at);
         jdbc.update("insert into notice (member_id, purpose, incident, channel, code, created_at) values (?, ?, null, 'LETTER', ?, ?)",
                 member.value(), ACTIVATION, code, at);
@@ -156,7 +160,7 @@ public class NoticeQueue {
      * the accounts are protected first, and the import does not share the database with rendering.
      */
     void renderDue() {
-        if (lastQueued.isAfter(Instant.now().minusSeconds(2))) {
+        if (lastQueued.isAfter(clock.instant().minusSeconds(2))) {
             return;
         }
         try {
@@ -202,7 +206,7 @@ public class NoticeQueue {
         if (due.isEmpty()) {
             return due;
         }
-        if (jdbc.update("update notice set done_at = ?, batch_id = ?, code = null where done_at is null and id = any(?)", Instant.now(), batch,
+        if (jdbc.update("update notice set done_at = ?, batch_id = ?, code = null where done_at is null and id = any(?)", clock.instant(), batch,
                 Jdbc.array("bigint", due.stream().map(Queued::id).toList())) != due.size()) {
             throw new IllegalStateException("Another node is rendering the same notices; this round gives way");
         }

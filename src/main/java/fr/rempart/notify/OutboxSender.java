@@ -14,6 +14,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -39,6 +40,8 @@ public class OutboxSender {
     private static final int BATCH = 50;
     private static final Duration CLAIM = Duration.ofMinutes(5);
 
+    @Inject
+    Clock clock;
     @Inject
     Jdbc jdbc;
     @Inject
@@ -69,7 +72,7 @@ public class OutboxSender {
     }
 
     private int deliverBatch() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Pending> due = jdbc.list("select id, recipient, subject, body, attempts, next_attempt_at from outbox_message "
                         + "where sent_at is null and next_attempt_at <= ? order by next_attempt_at fetch first " + BATCH + " rows only",
                 r -> new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5), Jdbc.instant(r, "next_attempt_at")), now);
@@ -118,7 +121,7 @@ public class OutboxSender {
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
             // Once sent, the body (which may hold a one-time link) is not kept in the database.
-            jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),
+            jdbc.update("update outbox_message set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", clock.instant(),
                     message.attempts() + 1, message.id());
             return transport;
         } catch (MessagingException | IOException | RuntimeException e) {
@@ -126,7 +129,7 @@ public class OutboxSender {
             long backoff = Math.min(3600, 10L << Math.min(attempts - 1, 12));
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             jdbc.update("update outbox_message set attempts = ?, next_attempt_at = ?, last_error = ? where id = ?", attempts,
-                    Instant.now().plusSeconds(backoff), error.length() > 500 ? error.substring(0, 500) : error, message.id());
+                    clock.instant().plusSeconds(backoff), error.length() > 500 ? error.substring(0, 500) : error, message.id());
             LOG.warning(() -> "Message " + message.id() + " not delivered (attempt " + attempts + "), retry in " + backoff + " s: " + error);
             close(transport);
             return null;

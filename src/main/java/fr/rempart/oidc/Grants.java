@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -46,6 +47,8 @@ public class Grants {
     public record Refresh(String hash, Grant grant, Instant expiresAt, Instant usedAt) {
     }
 
+    @Inject
+    Clock clock;
     @Inject
     Jdbc jdbc;
 
@@ -114,13 +117,13 @@ public class Grants {
 
     /** Revokes one grant and so every refresh token of its family and every access token that names it. */
     public int revokeGrant(String id, String why) {
-        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where id = ? and revoked_at is null", Instant.now(), why, id);
+        return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where id = ? and revoked_at is null", clock.instant(), why, id);
     }
 
     /** Revokes what a reused code issued (RFC 6749 §4.1.2: "SHOULD revoke all tokens previously issued based on that code"). */
     public int revokeByCode(String codeHash, String why) {
         return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where code_hash = ? and revoked_at is null",
-                Instant.now(), why, codeHash);
+                clock.instant(), why, codeHash);
     }
 
     /** Revokes the grants made through these sessions (signed out, timed out), but not the offline ones: they were asked to outlive it. */
@@ -128,14 +131,14 @@ public class Grants {
         int revoked = 0;
         for (String sid : sids) {
             revoked += jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where sid = ? and revoked_at is null and not offline",
-                    Instant.now(), why, sid);
+                    clock.instant(), why, sid);
         }
         return revoked;
     }
 
     public int revokeBySubject(String subject, String why) {
         return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where subject = ? and revoked_at is null",
-                Instant.now(), why, subject);
+                clock.instant(), why, subject);
     }
 
     /** The clients that hold (or held) a grant for this subject: the receivers entitled to hear about it. */
@@ -159,7 +162,7 @@ public class Grants {
 
     /** Housekeeping: what has expired is useless to keep. */
     public void purge() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("delete from oidc_code where expires_at < ?", now.minusSeconds(3600));
         jdbc.update("delete from oidc_revoked_token where expires_at < ?", now);
         jdbc.update("delete from oidc_assertion where expires_at < ?", now);

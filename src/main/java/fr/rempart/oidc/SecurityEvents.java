@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ public class SecurityEvents {
     static final List<String> TYPES = List.of(SESSION_REVOKED, CREDENTIAL_CHANGE, CHANGE_REQUIRED, COMPROMISE);
 
     @Inject
+    Clock clock;
+    @Inject
     Grants grants;
     @Inject
     Tokens tokens;
@@ -55,7 +58,9 @@ public class SecurityEvents {
         SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, audit);
         keys.refresh();
         SecurityEvents events = new SecurityEvents();
+        events.clock = Clock.systemUTC();
         events.grants = new Grants();
+        events.grants.clock = Clock.systemUTC();
         events.grants.jdbc = jdbc;
         events.tokens = new Tokens(settings, keys);
         events.clients = new ClientRegistry(jdbc, settings, audit, database);
@@ -66,7 +71,7 @@ public class SecurityEvents {
 
     public void on(@Observes AccountEvent event) {
         String subject = event.member().value().toString();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event_timestamp", now.getEpochSecond());
         String type;
@@ -105,7 +110,7 @@ public class SecurityEvents {
             return;
         }
         Jdbc.SqlArray subjects = Jdbc.array("varchar", compromised.members().stream().map(m -> m.value().toString()).toList());
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (compromised.sessionsRevoked()) {
             jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where revoked_at is null and subject = any(?)", now, "incident", subjects);
         }
@@ -145,7 +150,7 @@ public class SecurityEvents {
             return grants.revokeBySubject(subject, reason);
         }
         return jdbc.update("update oidc_grant set revoked_at = ?, revoked_why = ? where subject = ? and revoked_at is null "
-                + "and (offline or sid is null or sid <> ?)", Instant.now(), reason, subject, kept);
+                + "and (offline or sid is null or sid <> ?)", clock.instant(), reason, subject, kept);
     }
 
     private void enqueue(String subject, String session, String type, Map<String, Object> body, Instant now, Set<String> entitled) {

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -52,6 +53,8 @@ public class LegacyHashes {
     private static final int TIMED_RUNS = 5;
 
     @Inject
+    Clock clock;
+    @Inject
     Jobs jobs;
     @Inject
     PasswordHasher hasher;
@@ -79,7 +82,7 @@ public class LegacyHashes {
 
     void run() {
         Slice slice = wrapSlice(SLICE);
-        if (slice.wrapped() > 0 || Instant.now().isAfter(floorMeasuredAt.plus(FLOOR_REFRESH))) {
+        if (slice.wrapped() > 0 || clock.instant().isAfter(floorMeasuredAt.plus(FLOOR_REFRESH))) {
             measureFloor();
         }
         if (slice.more()) {
@@ -141,7 +144,7 @@ public class LegacyHashes {
         int memory = (int) Math.max(MIN_OUTER_MEMORY_KIB, Math.min(full, Math.round(full * (1 - (double) legacy / argon2))));
         try {
             jdbc.update("insert into password_legacy_class (class_key, outer_memory_kib, decided_at) values (?, ?, ?)",
-                    costClass, memory, Instant.now());
+                    costClass, memory, clock.instant());
             LOG.info(() -> "Legacy hashes " + costClass + " (" + legacy / 1_000_000 + " ms against " + argon2 / 1_000_000
                     + " ms for Argon2id) are wrapped with " + memory + " KiB");
             return memory;
@@ -178,7 +181,7 @@ public class LegacyHashes {
             }
         }
         hasher.floor(floor);
-        floorMeasuredAt = Instant.now();
+        floorMeasuredAt = clock.instant();
         Duration set = floor;
         LOG.fine(() -> "Password verification floor: " + set.toMillis() + " ms for " + classes.size() + " cost classes");
         return floor;

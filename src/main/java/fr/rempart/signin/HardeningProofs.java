@@ -19,6 +19,7 @@ import fr.rempart.platform.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -69,6 +70,8 @@ public class HardeningProofs implements HardeningGate {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     KeyRing keys;
@@ -90,6 +93,7 @@ public class HardeningProofs implements HardeningGate {
     /** For an operator command running without the server (the breach-list import): it requires proofs, and queues the letters that go with them. */
     public static HardeningProofs standalone(Jdbc jdbc, Settings settings) {
         HardeningProofs proofs = new HardeningProofs();
+        proofs.clock = Clock.systemUTC();
         proofs.jdbc = jdbc;
         proofs.members = new MemberRepository(jdbc);
         proofs.letters = NoticeQueue.standalone(jdbc, settings, proofs.members);
@@ -119,14 +123,14 @@ public class HardeningProofs implements HardeningGate {
         java.util.Set<MemberId> already = new java.util.HashSet<>(jdbc.list("select member_id from hardening_proof_required where member_id = any(?)",
                 r -> new MemberId(r.getObject(1, java.util.UUID.class)), MemberRepository.uuids(ids)));
         jdbc.update("insert into hardening_proof_required (member_id, reason, since) select t.m, ?, ? from unnest(?) as t(m) "
-                + "on conflict do nothing", shorten(reason), Instant.now(), MemberRepository.uuids(ids));
+                + "on conflict do nothing", shorten(reason), clock.instant(), MemberRepository.uuids(ids));
         return ids.stream().distinct().filter(id -> !already.contains(id)).toList();
     }
 
     /** Whether this session gave the proof (and it is still fresh). */
     public boolean proven(WebSession session) {
         return jdbc.one("select 1 from hardening_session_proof where sid = ? and member_id = ? and expires_at > ?", r -> 1, session.sid(),
-                session.member().value(), Instant.now()).isPresent();
+                session.member().value(), clock.instant()).isPresent();
     }
 
     /** Sends a code to the e-mail address on file, for this session only. */
@@ -134,7 +138,7 @@ public class HardeningProofs implements HardeningGate {
         if (member.email() == null) {
             return Sent.NO_EMAIL;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String code = String.format("%08d", RANDOM.nextInt(100_000_000));
         String number = member.number().value();
         return jdbc.transaction(c -> {
@@ -171,7 +175,7 @@ public class HardeningProofs implements HardeningGate {
             raw[i] = LETTER_ALPHABET[RANDOM.nextInt(LETTER_ALPHABET.length)];
         }
         String code = new String(raw);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("insert into hardening_code (id, member_id, channel, code_mac, created_at, expires_at) values (?, ?, 'LETTER', ?, ?, ?)",
                 Secrets.token(16), member.value(), mac(member, code), now, now.plus(LETTER_CODE_LIFETIME));
         return code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8);
@@ -195,7 +199,7 @@ public class HardeningProofs implements HardeningGate {
             timeline.record(member.id(), "hardening.refused-locked", client.address(), null);
             return Check.LOCKED;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         byte[] typedMac = mac(member.id(), code).getBytes(StandardCharsets.US_ASCII);
         record Candidate(String id, String mac) {
         }
@@ -261,7 +265,7 @@ public class HardeningProofs implements HardeningGate {
 
     /** Housekeeping: spent and expired codes and proofs; e-mail codes stay an hour, as the hourly limits count them. */
     public int purge() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.update("delete from hardening_code where (expires_at < ? or used_at is not null) and created_at < ?", now,
                 now.minus(Duration.ofHours(1))) + jdbc.update("delete from hardening_session_proof where expires_at < ?", now);
     }

@@ -28,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -60,6 +61,8 @@ public class TotpService implements SecondFactor {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
+    Clock clock;
+    @Inject
     Jdbc jdbc;
     @Inject
     KeyRing keys;
@@ -90,7 +93,7 @@ public class TotpService implements SecondFactor {
      * alone (ten minutes). Another session of the same member, holding the same password, never sees it.
      */
     public Enrolment enrolment(Member member, WebSession session) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Optional<byte[]> pending = jdbc.one("select secret from totp_pending where sid = ? and member_id = ? and expires_at > ?",
                 r -> r.getBytes(1), session.sid(), member.id().value(), now);
         if (pending.isPresent()) {
@@ -124,18 +127,18 @@ public class TotpService implements SecondFactor {
             return Optional.empty(); // the pages send such a session to the proof first; this holds whatever calls
         }
         Optional<String> pending = jdbc.one("select secret from totp_pending where sid = ? and member_id = ? and expires_at > ?",
-                r -> open(member.id(), r.getBytes(1)), session.sid(), member.id().value(), Instant.now());
+                r -> open(member.id(), r.getBytes(1)), session.sid(), member.id().value(), clock.instant());
         if (pending.isEmpty()) {
             return Optional.empty();
         }
         TotpCodes codes = new TotpCodes(settings.totpAlgorithm(), settings.totpDigits(), settings.totpPeriod());
-        OptionalLong step = codes.matchingStep(pending.get(), normalise(code), Instant.now().getEpochSecond());
+        OptionalLong step = codes.matchingStep(pending.get(), normalise(code), clock.instant().getEpochSecond());
         if (step.isEmpty()) {
             return Optional.empty();
         }
         try {
             return jdbc.transaction(c -> {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 if (Jdbc.execute(c, "delete from totp_pending where sid = ?", session.sid()) != 1
                         || Jdbc.execute(c, "insert into totp_credential (member_id, secret, algorithm, digits, period, confirmed, created_at, "
                                 + "confirmed_at, last_step) select ?, ?, ?, ?, ?, true, ?, ?, ? where not exists "
@@ -191,7 +194,7 @@ public class TotpService implements SecondFactor {
         String number = member.number().value();
         if (recovery) {
             boolean used = jdbc.update("update recovery_code set used_at = ? where member_id = ? and code_mac = ? and used_at is null",
-                    Instant.now(), member.id().value(), recoveryMac(code)) == 1;
+                    clock.instant(), member.id().value(), recoveryMac(code)) == 1;
             if (!used) {
                 audit.record(Actor.member(number), "otp.failed", number, null, "recovery code; ip=" + client.address());
                 timeline.record(member.id(), "otp.failed", client.address(), null);
@@ -203,7 +206,7 @@ public class TotpService implements SecondFactor {
             timeline.record(member.id(), "otp.recovery-code-used", client.address(), String.valueOf(left));
             return new Result(Outcome.RECOVERY_ACCEPTED, left);
         }
-        OptionalLong step = codes(credential).matchingStep(credential.secret(), code, Instant.now().getEpochSecond());
+        OptionalLong step = codes(credential).matchingStep(credential.secret(), code, clock.instant().getEpochSecond());
         if (step.isEmpty()) {
             audit.record(Actor.member(number), "otp.failed", number, null, "ip=" + client.address());
             timeline.record(member.id(), "otp.failed", client.address(), null);
@@ -271,7 +274,7 @@ public class TotpService implements SecondFactor {
 
     private List<String> replaceRecoveryCodes(MemberId member) {
         List<String> codes = new ArrayList<>();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.transaction(c -> {
             Jdbc.execute(c, "delete from recovery_code where member_id = ?", member.value());
             while (codes.size() < RECOVERY_CODES) {

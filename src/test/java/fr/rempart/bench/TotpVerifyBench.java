@@ -41,6 +41,7 @@ public final class TotpVerifyBench {
             database.enrol(count);
             var db = database.db;
             TotpService service = new TotpService();
+            inject(service, "clock", java.time.Clock.systemUTC());
             inject(service, "jdbc", db.jdbc);
             inject(service, "keys", db.keys);
             inject(service, "settings", db.settings);

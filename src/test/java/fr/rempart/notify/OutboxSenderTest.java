@@ -44,6 +44,7 @@ class OutboxSenderTest {
             outbox.enqueue(Email.parse("membre" + i + "@example.org"), "Avis " + i, "Bonjour " + i);
         }
         OutboxSender sender = new OutboxSender();
+        sender.clock = java.time.Clock.systemUTC();
         sender.jdbc = db.jdbc;
         sender.settings = db.settings;
 

@@ -35,6 +35,7 @@ class SecurityEventsTest {
         SigningKeys keys = new SigningKeys(db.jdbc, db.keys, db.settings, audit);
         keys.refresh();
         grants = new Grants();
+        grants.clock = java.time.Clock.systemUTC();
         grants.jdbc = db.jdbc;
         ClientRegistry clients = new ClientRegistry(db.jdbc, db.settings, audit, db.database);
         for (String id : List.of("portal", "stranger")) {
@@ -42,6 +43,7 @@ class SecurityEventsTest {
                     false, null, null, OidcClient.Population.MEMBER, null, "poll", null, null, null), Actor.SYSTEM);
         }
         events = new SecurityEvents();
+        events.clock = java.time.Clock.systemUTC();
         events.grants = grants;
         events.tokens = new Tokens(db.settings, keys);
         events.clients = clients;

@@ -33,6 +33,7 @@ class LegacyHashesTest {
         hasher = new PasswordHasher(new PasswordHasher.Argon2Parameters(4096, 1, 1));
         credentials = new PasswordCredentials(db.jdbc, hasher);
         legacy = new LegacyHashes();
+        legacy.clock = java.time.Clock.systemUTC();
         legacy.hasher = hasher;
         legacy.credentials = credentials;
         legacy.jdbc = db.jdbc;

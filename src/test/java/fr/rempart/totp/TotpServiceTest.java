@@ -49,6 +49,7 @@ class TotpServiceTest {
         AuditTrail audit = new AuditTrail(db.keys, db.jdbc);
         SecurityTimeline timeline = new SecurityTimeline(db.jdbc);
         totp = new TotpService();
+        totp.clock = java.time.Clock.systemUTC();
         totp.jdbc = db.jdbc;
         totp.keys = db.keys;
         totp.settings = db.settings;
