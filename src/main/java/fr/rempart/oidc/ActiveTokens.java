@@ -7,6 +7,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ import java.util.Set;
 @ApplicationScoped
 public class ActiveTokens implements LocalTokens {
 
+    @Inject
+    Clock clock;
     @Inject
     Tokens tokens;
     @Inject
@@ -43,7 +46,7 @@ public class ActiveTokens implements LocalTokens {
         }
         // Both reads in one transaction (they join it): one connection and one commit per check instead of two.
         return jdbc.transaction(c -> {
-            if (grant != null && grants.grant(grant).map(g -> !g.active(Instant.now())).orElse(true)) {
+            if (grant != null && grants.grant(grant).map(g -> !g.active(clock.instant())).orElse(true)) {
                 return false;
             }
             return !grants.accessTokenRevoked(claims.getJWTID());

@@ -13,6 +13,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +36,8 @@ public class ClientAuthenticator {
             JWSAlgorithm.PS256);
     private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
 
+    @Inject
+    Clock clock;
     @Inject
     ClientRegistry clients;
     @Inject
@@ -147,7 +150,7 @@ public class ClientAuthenticator {
             throw OAuthError.invalidClient();
         }
         Instant expires = claims.getExpirationTime().toInstant();
-        if (expires.isAfter(Instant.now().plus(MAX_ASSERTION_LIFETIME))) {
+        if (expires.isAfter(clock.instant().plus(MAX_ASSERTION_LIFETIME))) {
             throw OAuthError.invalidClient();
         }
         try {

@@ -4,9 +4,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,6 +37,8 @@ public class Jobs {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+    @Inject
+    Clock clock;
     /** MicroProfile Config (null: the application's, looked up at the first registration). */
     Config config;
 
@@ -83,7 +87,7 @@ public class Jobs {
             }
             try {
                 again = false;
-                Instant start = Instant.now();
+                Instant start = clock.instant();
                 long t0 = System.nanoTime();
                 boolean failed = false;
                 try {

@@ -27,6 +27,7 @@ class JobsTest {
         // One thread, as a container's default scheduled executor may have: the jobs must share it.
         executor = new ScheduledThreadPoolExecutor(1);
         jobs = new Jobs();
+        jobs.clock = java.time.Clock.systemUTC();
         jobs.scheduler = (ManagedScheduledExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[]{ManagedScheduledExecutorService.class}, (proxy, method, args) -> {
                     try {
