@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class AuditTrail {
 
+    private Clock clock;
+
     public record Entry(long seq, Instant at, String actor, String action, String subject, String reason, String detail,
                         String previousHash, String hash) {
     }
@@ -35,7 +38,8 @@ public class AuditTrail {
     }
 
     @Inject
-    public AuditTrail(KeyRing keys, Jdbc jdbc) {
+    public AuditTrail(KeyRing keys, Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.keys = keys;
         this.jdbc = jdbc;
     }
@@ -51,7 +55,7 @@ public class AuditTrail {
                 previous = r.getString(2);
             }
             // Microsecond precision: what both databases store, so the hash recomputes exactly.
-            Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
             String hash = hash(seq, at, actor.toString(), action, subject, reason, detail, previous);
             try (var s = Jdbc.prepare(c, "insert into audit_event (seq, at, actor, action, subject, reason, detail, prev_hash, hash) "
                     + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", seq, at, actor.toString(), action, subject, clip(reason, 500), clip(detail, 2000), previous, hash)) {

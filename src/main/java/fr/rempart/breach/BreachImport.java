@@ -102,9 +102,9 @@ public final class BreachImport {
     /** The import job and what it calls, wired by hand: the commands run without a container. */
     private static BreachJobs wire(Database database, Settings settings) {
         Jdbc jdbc = new Jdbc(database);
-        KeyRing keyRing = new KeyRing(settings, database, jdbc);
+        KeyRing keyRing = new KeyRing(settings, database, jdbc, java.time.Clock.systemUTC());
         keyRing.open();
-        AuditTrail audit = new AuditTrail(keyRing, jdbc);
+        AuditTrail audit = new AuditTrail(keyRing, jdbc, java.time.Clock.systemUTC());
         // The OpenID provider's security events, found without importing the provider (a sibling of breach).
         List<StandaloneListener> listeners = ServiceLoader.load(StandaloneListener.class).stream().map(ServiceLoader.Provider::get).toList();
         listeners.forEach(l -> l.open(database, jdbc, settings, keyRing, audit));
@@ -113,7 +113,7 @@ public final class BreachImport {
         jobs.jdbc = jdbc;
         jobs.settings = settings;
         jobs.incidents = Incidents.reader(jdbc);
-        jobs.members = new MemberRepository(jdbc);
+        jobs.members = new MemberRepository(jdbc, java.time.Clock.systemUTC());
         jobs.nirs = new NirProtector(keyRing);
         jobs.sessions = new SessionStore(jdbc, settings, DirectEvent.to((AccountEvent e) -> listeners.forEach(l -> l.on(e))), java.time.Clock.systemUTC());
         jobs.enrolments = new TotpEnrolments(jdbc);

@@ -277,7 +277,7 @@ public class BreachJobs {
             List<List<Row>> pending = new ArrayList<>();
             workers.forEach(w -> pending.add(new ArrayList<>(BATCH)));
             List<BreachListReader.Reject> rejects = new ArrayList<>();
-            BreachListReader.Summary summary = new BreachListReader(Clock.systemDefaultZone()).read(in, new BreachListReader.Rows() {
+            BreachListReader.Summary summary = new BreachListReader(clock.withZone(java.time.ZoneId.systemDefault())).read(in, new BreachListReader.Rows() {
                 @Override
                 public void accepted(BreachListReader.Entry entry) {
                     String index = nirs.index(entry.nir());

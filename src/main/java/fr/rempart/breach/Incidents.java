@@ -9,6 +9,7 @@ import fr.rempart.platform.validation.FormValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.security.SecureRandom;
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class Incidents implements NoticeFacts {
 
+    private Clock clock;
+
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -42,7 +45,8 @@ public class Incidents implements NoticeFacts {
     }
 
     @Inject
-    public Incidents(Jdbc jdbc, FormValidator validator, AuditTrail audit) {
+    public Incidents(Jdbc jdbc, FormValidator validator, AuditTrail audit, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.validator = validator;
         this.audit = audit;
@@ -50,13 +54,13 @@ public class Incidents implements NoticeFacts {
 
     /** Incidents for an operator command, which only reads them: declaring one needs the container's Bean Validation. */
     static Incidents reader(Jdbc jdbc) {
-        return new Incidents(jdbc, null, null);
+        return new Incidents(jdbc, null, null, java.time.Clock.systemUTC());
     }
 
     /** Validates and records the incident; {@link fr.rempart.platform.validation.InvalidInputException} before anything is written. */
     public Incident declare(IncidentForm form, Actor actor, Locale locale) {
         validator.check(form, locale);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         IncidentForm.PolicyForm p = form.policy();
         Incident incident = new Incident(newId(now), form.title().strip(), form.source().strip(), date(form.occurredFrom()),
                 form.occurredTo() == null || form.occurredTo().isBlank() ? null : date(form.occurredTo()), date(form.discoveredOn()),

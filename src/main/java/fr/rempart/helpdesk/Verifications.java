@@ -12,6 +12,7 @@ import fr.rempart.platform.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -30,6 +31,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class Verifications {
+
+    private Clock clock;
 
     public enum Method { EMAIL_CODE, SMS_CODE, IN_PERSON }
 
@@ -57,7 +60,8 @@ public class Verifications {
     }
 
     @Inject
-    public Verifications(Jdbc jdbc, KeyRing keys, AuditTrail audit, SecurityTimeline timeline, Notices notices, Settings settings) {
+    public Verifications(Jdbc jdbc, KeyRing keys, AuditTrail audit, SecurityTimeline timeline, Notices notices, Settings settings, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.keys = keys;
         this.audit = audit;
@@ -131,7 +135,7 @@ public class Verifications {
             Check check;
             if (verified != null) {
                 check = Check.REPLAYED;
-            } else if (expires.isBefore(Instant.now())) {
+            } else if (expires.isBefore(clock.instant())) {
                 check = Check.EXPIRED;
             } else if (attempts >= MAX_ATTEMPTS) {
                 check = Check.LOCKED;
@@ -157,7 +161,7 @@ public class Verifications {
         if (id == null || id.isBlank()) {
             return Optional.empty();
         }
-        return find(member, agent, id).filter(p -> p.verified() && p.verifiedAt().plus(lifetime).isAfter(Instant.now()));
+        return find(member, agent, id).filter(p -> p.verified() && p.verifiedAt().plus(lifetime).isAfter(clock.instant()));
     }
 
     /** This agent's latest proof for this member (the console shows where it stands). */
@@ -190,7 +194,7 @@ public class Verifications {
         return !e164.startsWith("+33") || e164.startsWith("+336") || e164.startsWith("+337");
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -4,6 +4,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -18,6 +19,8 @@ import java.util.UUID;
 /** Members in the database. Lookups by NIR go through the blind index only. */
 @ApplicationScoped
 public class MemberRepository {
+
+    private Clock clock;
 
     /** What is written for a member: the validated values plus the sealed NIR and its index. */
     public record Row(MemberId id, MemberNumber number, byte[] nirSealed, String nirIndex, String nirMasked,
@@ -34,7 +37,8 @@ public class MemberRepository {
     }
 
     @Inject
-    public MemberRepository(Jdbc jdbc) {
+    public MemberRepository(Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -162,7 +166,7 @@ public class MemberRepository {
 
     /** Sets each member's required actions: one update per distinct set, so a batch of members costs a statement or two. */
     public void setRequiredActions(java.util.Map<MemberId, Set<RequiredAction>> actions) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         actions.entrySet().stream().collect(java.util.stream.Collectors.groupingBy(e -> RequiredAction.format(e.getValue()),
                 java.util.stream.Collectors.mapping(java.util.Map.Entry::getKey, java.util.stream.Collectors.toList()))).forEach((value, ids) ->
                 jdbc.update("update member set required_actions = ?, updated_at = ? where id = any(?)", value, now, uuids(ids)));
@@ -201,7 +205,7 @@ public class MemberRepository {
     }
 
     public void insert(Connection c, List<Row> rows) throws SQLException {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try (var s = c.prepareStatement("insert into member (id, member_number, nir_cipher, nir_index, nir_masked, last_name, first_name, "
                 + "last_name_key, birth_date, sex, email, email_key, phone, address_line1, address_line2, postcode, city, country, "
                 + "language, required_actions, created_at, updated_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -222,7 +226,7 @@ public class MemberRepository {
 
     /** Updates identity and contact; required actions are left as they are (they belong to the security state). */
     public void update(Connection c, List<Row> rows) throws SQLException {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try (var s = c.prepareStatement("update member set member_number = ?, nir_cipher = ?, nir_index = ?, nir_masked = ?, last_name = ?, "
                 + "first_name = ?, last_name_key = ?, birth_date = ?, sex = ?, email = ?, email_key = ?, phone = ?, address_line1 = ?, "
                 + "address_line2 = ?, postcode = ?, city = ?, country = ?, language = ?, updated_at = ? where id = ?")) {
@@ -240,7 +244,7 @@ public class MemberRepository {
     }
 
     public void setRequiredActions(MemberId id, Set<RequiredAction> actions) {
-        jdbc.update("update member set required_actions = ?, updated_at = ? where id = ?", RequiredAction.format(actions), Instant.now(), id.value());
+        jdbc.update("update member set required_actions = ?, updated_at = ? where id = ?", RequiredAction.format(actions), clock.instant(), id.value());
     }
 
     private static Object[] values(Row row) {

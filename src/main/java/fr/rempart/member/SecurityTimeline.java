@@ -4,12 +4,15 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /** The member's own security timeline: what happened to the account, shown to the member and the helpdesk. */
 @ApplicationScoped
 public class SecurityTimeline {
+
+    private Clock clock;
 
     public record Event(Instant at, String type, String ip, String detail) {
     }
@@ -20,13 +23,14 @@ public class SecurityTimeline {
     }
 
     @Inject
-    public SecurityTimeline(Jdbc jdbc) {
+    public SecurityTimeline(Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
     public void record(MemberId member, String type, String ip, String detail) {
         jdbc.update("insert into member_event (member_id, at, type, ip, detail) values (?, ?, ?, ?, ?)",
-                member.value(), Instant.now(), type, ip, detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500));
+                member.value(), clock.instant(), type, ip, detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500));
     }
 
     /**

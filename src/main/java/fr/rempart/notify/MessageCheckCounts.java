@@ -8,6 +8,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Locale;
@@ -22,6 +23,8 @@ import java.util.Locale;
  */
 @ApplicationScoped
 public class MessageCheckCounts {
+
+    private Clock clock;
 
     /** Address MACs kept per code (or the threshold, if higher): enough to tell a copied code, bounded whatever the traffic. */
     static final int ADDRESS_CAP = 1_000;
@@ -38,7 +41,8 @@ public class MessageCheckCounts {
     }
 
     @Inject
-    public MessageCheckCounts(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit, SecurityAdmins admins, Notices notices, MessageCodes codes) {
+    public MessageCheckCounts(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit, SecurityAdmins admins, Notices notices, MessageCodes codes, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.keys = keys;
         this.settings = settings;
@@ -72,7 +76,7 @@ public class MessageCheckCounts {
         int cap = Math.max(threshold, ADDRESS_CAP);
         String mac = keys.macHex(KeyRing.Purpose.COOKIE, "message-check:" + sent.codeHash() + ":" + network(address));
         while (true) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             Boolean copied = jdbc.transaction(c -> {
                 long checks;
                 int addresses;

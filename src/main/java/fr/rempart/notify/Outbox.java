@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -15,25 +16,28 @@ import java.time.Instant;
 @ApplicationScoped
 public class Outbox {
 
+    private Clock clock;
+
     private Jdbc jdbc;
 
     protected Outbox() {
     }
 
     @Inject
-    public Outbox(Jdbc jdbc) {
+    public Outbox(Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
     /** A text message to a phone number (E.164), sent by {@link SmsSender}; 640 characters at most (four SMS). */
     public void enqueueSms(fr.rempart.member.PhoneNumber recipient, String body) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("insert into outbox_sms (recipient, body, created_at, attempts, next_attempt_at) values (?, ?, ?, 0, ?)",
                 recipient.e164(), body.length() > 640 ? body.substring(0, 640) : body, now, now);
     }
 
     public void enqueue(Email recipient, String subject, String body) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         jdbc.update("insert into outbox_message (recipient, subject, body, created_at, attempts, next_attempt_at) values (?, ?, ?, ?, 0, ?)",
                 recipient.value(), subject.length() > 200 ? subject.substring(0, 200) : subject, body, now, now);
     }

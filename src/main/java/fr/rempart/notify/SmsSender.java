@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +34,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SmsSender {
 
+    private Clock clock;
+
     private static final Logger LOG = Logger.getLogger(SmsSender.class.getName());
     private static final int BATCH = 50;
     private static final Duration CLAIM = Duration.ofMinutes(5);
@@ -51,7 +54,8 @@ public class SmsSender {
     }
 
     @Inject
-    public SmsSender(Jdbc jdbc, Settings settings) {
+    public SmsSender(Jdbc jdbc, Settings settings, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.settings = settings;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -73,7 +77,7 @@ public class SmsSender {
     }
 
     private int deliverBatch() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Pending> due = jdbc.list("select id, recipient, body, attempts, next_attempt_at from outbox_sms where sent_at is null and next_attempt_at <= ? "
                         + "order by next_attempt_at fetch first " + BATCH + " rows only",
                 r -> new Pending(r.getLong(1), r.getString(2), r.getString(3), r.getInt(4), Jdbc.instant(r, "next_attempt_at")), now);
@@ -104,7 +108,7 @@ public class SmsSender {
                 Files.writeString(part, "To: " + message.recipient() + "\n\n" + message.body() + "\n", StandardCharsets.UTF_8);
                 Files.move(part, dir.resolve(String.format("%08d.sms", message.id())), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            jdbc.update("update outbox_sms set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", Instant.now(),
+            jdbc.update("update outbox_sms set sent_at = ?, attempts = ?, last_error = null, body = '' where id = ?", clock.instant(),
                     message.attempts() + 1, message.id());
             return true;
         } catch (IOException e) {
@@ -122,7 +126,7 @@ public class SmsSender {
         int attempts = message.attempts() + 1;
         long backoff = Math.min(3600, 10L << Math.min(attempts - 1, 12));
         jdbc.update("update outbox_sms set attempts = ?, next_attempt_at = ?, last_error = ? where id = ?", attempts,
-                Instant.now().plusSeconds(backoff), error.length() > 500 ? error.substring(0, 500) : error, message.id());
+                clock.instant().plusSeconds(backoff), error.length() > 500 ? error.substring(0, 500) : error, message.id());
         LOG.warning(() -> "SMS " + message.id() + " not delivered (attempt " + attempts + "), retry in " + backoff + " s: " + error);
         return false;
     }

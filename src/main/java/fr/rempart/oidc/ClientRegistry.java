@@ -10,6 +10,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +30,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class ClientRegistry {
+
+    private Clock clock;
 
     public static final String ADMIN_CLIENT = "rempart-admin";
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token", "client_credentials");
@@ -70,7 +73,8 @@ public class ClientRegistry {
     }
 
     @Inject
-    public ClientRegistry(Jdbc jdbc, Settings settings, AuditTrail audit, Database database) {
+    public ClientRegistry(Jdbc jdbc, Settings settings, AuditTrail audit, Database database, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.settings = settings;
         this.audit = audit;
@@ -170,7 +174,7 @@ public class ClientRegistry {
     }
 
     private void save(Registration r, String secret, String source, Actor actor) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         OidcClient.AuthMethod method = authMethod(r);
         String hash = secret == null ? null : Secrets.sha256Hex(secret);
         jdbc.transaction(c -> {

@@ -31,9 +31,9 @@ public final class RotateSigningKey {
         try {
             database.migrate();
             Jdbc jdbc = new Jdbc(database);
-            KeyRing keyRing = new KeyRing(settings, database, jdbc);
+            KeyRing keyRing = new KeyRing(settings, database, jdbc, java.time.Clock.systemUTC());
             keyRing.open();
-            SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, new AuditTrail(keyRing, jdbc));
+            SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, new AuditTrail(keyRing, jdbc, java.time.Clock.systemUTC()), java.time.Clock.systemUTC());
             for (String alg : settings.oidcSigningAlgorithms()) {
                 String kid = keys.rotate(alg, prepublish && !compromised ? SigningKeys.PREPUBLISH : Duration.ZERO, compromised,
                         new Actor("operator", System.getProperty("user.name")), "rotate-signing-key command");

@@ -55,15 +55,15 @@ public class SecurityEvents {
      */
     public static SecurityEvents standalone(Database database, Jdbc jdbc, Settings settings,
                                             KeyRing keyRing, AuditTrail audit) {
-        SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, audit);
+        SigningKeys keys = new SigningKeys(jdbc, keyRing, settings, audit, java.time.Clock.systemUTC());
         keys.refresh();
         SecurityEvents events = new SecurityEvents();
         events.clock = Clock.systemUTC();
         events.grants = new Grants();
         events.grants.clock = Clock.systemUTC();
         events.grants.jdbc = jdbc;
-        events.tokens = new Tokens(settings, keys);
-        events.clients = new ClientRegistry(jdbc, settings, audit, database);
+        events.tokens = new Tokens(settings, keys, java.time.Clock.systemUTC());
+        events.clients = new ClientRegistry(jdbc, settings, audit, database, java.time.Clock.systemUTC());
         events.clients.reload();
         events.jdbc = jdbc;
         return events;

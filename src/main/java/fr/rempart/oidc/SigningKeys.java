@@ -20,6 +20,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -38,6 +39,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SigningKeys {
+
+    private Clock clock;
 
     /** A key that signs: its id, algorithm and a signer made once. */
     public record Active(String kid, JWSAlgorithm algorithm, JWSSigner signer, Instant activeFrom, Instant retiredAt) {
@@ -66,7 +69,8 @@ public class SigningKeys {
     }
 
     @Inject
-    public SigningKeys(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit) {
+    public SigningKeys(Jdbc jdbc, KeyRing keys, Settings settings, AuditTrail audit, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.keys = keys;
         this.settings = settings;
@@ -75,7 +79,7 @@ public class SigningKeys {
 
     /** Makes sure each configured algorithm has a key younger than the rotation period, then (re)loads them all. */
     public synchronized void refresh() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (String alg : settings.oidcSigningAlgorithms()) {
             Optional<Instant> newest = jdbc.one("select active_from from oidc_signing_key where alg = ? "
                     + "order by active_from desc fetch first 1 rows only", r -> Jdbc.instant(r, "active_from"), alg);
@@ -102,7 +106,7 @@ public class SigningKeys {
      * signed stops verifying, here and at every relying party that refreshes its keys.
      */
     public synchronized String rotate(String alg, Duration delay, boolean compromised, Actor actor, String reason) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant switchAt = now.plus(delay);
         JWK jwk = generate(alg);
         Instant publishUntil = compromised ? now : switchAt.plus(longestTokenLifetime()).plus(Duration.ofMinutes(5));
@@ -125,7 +129,7 @@ public class SigningKeys {
 
     /** Reads the keys from the database: every node sees a rotation made by another within a minute. */
     public synchronized void load() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<Stored> stored = jdbc.list("select * from oidc_signing_key where publish_until is null or publish_until > ? "
                 + "order by created_at, kid", r -> {
             String kid = r.getString("kid");
@@ -153,7 +157,7 @@ public class SigningKeys {
     /** The key signing for the algorithm (the first configured one when {@code alg} is null or not served). */
     public Active signing(String alg) {
         String wanted = alg != null && settings.oidcSigningAlgorithms().contains(alg) ? alg : settings.oidcSigningAlgorithms().get(0);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (Active key : candidates) { // newest first; a handful of keys at most
             if (key.algorithm().getName().equals(wanted) && key.signsAt(now)) {
                 return key;

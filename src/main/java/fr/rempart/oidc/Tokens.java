@@ -18,6 +18,7 @@ import fr.rempart.platform.crypto.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -38,6 +39,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class Tokens {
+
+    private Clock clock;
 
     public static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
     public static final JOSEObjectType SECURITY_EVENT = new JOSEObjectType("secevent+jwt");
@@ -66,7 +69,8 @@ public class Tokens {
     }
 
     @Inject
-    public Tokens(Settings settings, SigningKeys keys) {
+    public Tokens(Settings settings, SigningKeys keys, Clock clock) {
+        this.clock = clock;
         this.settings = settings;
         this.keys = keys;
         JWKSource<SecurityContext> ours = (selector, context) -> selector.select(keys.verificationKeys());
@@ -181,7 +185,7 @@ public class Tokens {
         }
         JWTClaimsSet known = verified.get(token);
         if (known != null) {
-            if (known.getExpirationTime().toInstant().isAfter(Instant.now())) {
+            if (known.getExpirationTime().toInstant().isAfter(clock.instant())) {
                 return Optional.of(known);
             }
             verified.remove(token);

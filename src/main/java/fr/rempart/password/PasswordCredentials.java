@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class PasswordCredentials {
 
+    private Clock clock;
+
     /** The attempt scope of guesses at the member's password: the sign-in's password step and the password check count in it. */
     public static String attemptScope(MemberId member) {
         return "m:" + member.value();
@@ -31,7 +34,8 @@ public class PasswordCredentials {
     }
 
     @Inject
-    public PasswordCredentials(Jdbc jdbc, PasswordHasher hasher) {
+    public PasswordCredentials(Jdbc jdbc, PasswordHasher hasher, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.hasher = hasher;
     }
@@ -43,9 +47,9 @@ public class PasswordCredentials {
     public void store(MemberId member, String hash) {
         jdbc.transaction(c -> {
             if (Jdbc.execute(c, "update password_credential set hash = ?, updated_at = ?, legacy_class = null, legacy_pending = false "
-                    + "where member_id = ?", hash, Instant.now(), member.value()) == 0) {
+                    + "where member_id = ?", hash, clock.instant(), member.value()) == 0) {
                 Jdbc.execute(c, "insert into password_credential (member_id, hash, updated_at) values (?, ?, ?)",
-                        member.value(), hash, Instant.now());
+                        member.value(), hash, clock.instant());
             }
             return null;
         });
@@ -59,7 +63,7 @@ public class PasswordCredentials {
         if (hashes.isEmpty()) {
             return;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try (var insert = c.prepareStatement("insert into password_credential (member_id, hash, updated_at, legacy_class, legacy_pending) "
                 + "select ?, ?, ?, ?, ? where not exists (select 1 from password_credential where member_id = ?)")) {
             for (var entry : hashes.entrySet()) {
@@ -75,7 +79,7 @@ public class PasswordCredentials {
     /** Replaces the hash only if it is still the one that was verified: a concurrent change wins. */
     public boolean upgrade(MemberId member, String verifiedHash, String newHash) {
         return jdbc.update("update password_credential set hash = ?, updated_at = ?, legacy_class = ?, legacy_pending = ? "
-                        + "where member_id = ? and hash = ?", newHash, Instant.now(), hasher.costClass(newHash).orElse(null),
+                        + "where member_id = ? and hash = ?", newHash, clock.instant(), hasher.costClass(newHash).orElse(null),
                 PasswordHasher.unwrapped(newHash), member.value(), verifiedHash) == 1;
     }
 

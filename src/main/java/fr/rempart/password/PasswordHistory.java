@@ -7,6 +7,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
 /** The member's last passwords as keyed MACs, for the history rule; only the last N are kept. */
 @ApplicationScoped
 public class PasswordHistory {
+
+    private Clock clock;
 
     private Jdbc jdbc;
     private KeyRing keys;
@@ -23,7 +26,8 @@ public class PasswordHistory {
     }
 
     @Inject
-    public PasswordHistory(Jdbc jdbc, KeyRing keys, Settings settings) {
+    public PasswordHistory(Jdbc jdbc, KeyRing keys, Settings settings, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.keys = keys;
         this.depth = settings.passwordHistory();
@@ -47,7 +51,7 @@ public class PasswordHistory {
 
     public void record(MemberId member, String password) {
         jdbc.transaction(c -> {
-            Jdbc.execute(c, "insert into password_history (member_id, mac, created_at) values (?, ?, ?)", member.value(), mac(password), Instant.now());
+            Jdbc.execute(c, "insert into password_history (member_id, mac, created_at) values (?, ?, ?)", member.value(), mac(password), clock.instant());
             Jdbc.execute(c, "delete from password_history where member_id = ? and id not in (select id from password_history where member_id = ? "
                     + "order by created_at desc, id desc fetch first " + Math.max(1, depth) + " rows only)", member.value(), member.value());
             return null;

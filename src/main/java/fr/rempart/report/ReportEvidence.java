@@ -11,6 +11,7 @@ import fr.rempart.platform.web.Messages;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +47,8 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class ReportEvidence {
+
+    private Clock clock;
 
     public static final int MAX_FILES = 5;
     /** Evidence uploaded for a form never sent is deleted after this: a form is filled in minutes, not days. */
@@ -109,7 +112,8 @@ public class ReportEvidence {
     }
 
     @Inject
-    public ReportEvidence(Jdbc jdbc, AuditTrail audit, Settings settings) {
+    public ReportEvidence(Jdbc jdbc, AuditTrail audit, Settings settings, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.audit = audit;
         this.dir = settings.reportFilesDir();
@@ -159,7 +163,7 @@ public class ReportEvidence {
             jdbc.transaction(c -> {
                 long bytes = prepared.stream().mapToLong(Prepared::sizeBytes).sum();
                 admit(c, uploader, prepared.size(), bytes, 0, locale);
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
                 for (Prepared f : prepared) {
                     Jdbc.execute(c, "insert into report_upload_ledger (address, member_id, size_bytes, created_at) values (?, ?, ?, ?)",
                             uploader.address(), uploader.member().map(MemberId::value).orElse(null), f.sizeBytes(), now);
@@ -186,7 +190,7 @@ public class ReportEvidence {
      * more, below its floor.
      */
     private void admit(Connection c, Uploader uploader, int files, long bytes, long reserve, Locale locale) throws SQLException {
-        Instant since = Instant.now().minus(Duration.ofDays(1));
+        Instant since = clock.instant().minus(Duration.ofDays(1));
         List<long[]> used = new ArrayList<>();
         used.add(usage(c, "address = ?", uploader.address(), since));
         if (uploader.member().isPresent()) {
@@ -298,7 +302,7 @@ public class ReportEvidence {
         List<Prepared> prepared = prepare(files, drafts(draftKey).size(), uploader, locale);
         try {
             jdbc.transaction(c -> {
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
                 for (Prepared f : prepared) {
                     Jdbc.execute(c, "insert into report_upload (draft_key, file_name, content_type, size_bytes, sha256, storage_path, created_at) "
                             + "values (?, ?, ?, ?, ?, ?, ?)", draftKey, f.fileName(), f.contentType(), f.sizeBytes(), f.sha256(), f.storageName(), now);

@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 
+import java.time.Clock;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,6 +48,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class Reports {
+
+    private Clock clock;
 
     /** The outcome of a submission: the reference, and whether this call filed it or a previous post of the same form did. */
     public record Filed(ReportReference reference, boolean created, List<OfficialChannels.Route> routes) {
@@ -83,7 +86,8 @@ public class Reports {
     public Reports(Jdbc jdbc, FormValidator validator, AuditTrail audit, SessionStore sessions, HardeningProofs proofs,
                    MemberService members,
                    MemberRepository memberRepository, Notices notices, ReportEvidence evidence,
-                   Settings settings, KeyRing keys) {
+                   Settings settings, KeyRing keys, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.keys = keys;
         this.mailsPerRecipient = settings.reportMailsPerRecipientPerDay();
@@ -140,7 +144,7 @@ public class Reports {
 
     private ReportReference file(ReportForm form, Optional<MemberId> member, Actor actor, List<OfficialChannels.Route> routes, Locale locale,
                                  List<ReportEvidence.Prepared> files) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ReportReference reference = ReportReference.random();
         Set<Report.Kind> kinds = form.kindSet();
         Set<Report.Information> given = form.informationSet();
@@ -403,8 +407,8 @@ public class Reports {
                 r -> new Note(r.getString(1), r.getString(2), Jdbc.instant(r, "created_at")), reference.value());
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Reports that share a sender, a number or a link: one phishing campaign, seen once with its count. */

@@ -95,7 +95,7 @@ public class HardeningProofs implements HardeningGate {
         HardeningProofs proofs = new HardeningProofs();
         proofs.clock = Clock.systemUTC();
         proofs.jdbc = jdbc;
-        proofs.members = new MemberRepository(jdbc);
+        proofs.members = new MemberRepository(jdbc, java.time.Clock.systemUTC());
         proofs.letters = NoticeQueue.standalone(jdbc, settings, proofs.members);
         return proofs;
     }

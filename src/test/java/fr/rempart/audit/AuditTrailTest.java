@@ -16,7 +16,7 @@ class AuditTrailTest {
     @Test
     void anUntouchedChainVerifies() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
-            AuditTrail trail = new AuditTrail(db.keys, db.jdbc);
+            AuditTrail trail = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
             fill(trail);
             assertThat(trail.verify()).isEqualTo(new AuditTrail.Verification(5, true, null, null));
         }
@@ -25,7 +25,7 @@ class AuditTrailTest {
     @Test
     void anEditedEntryIsTheFirstBrokenLink() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
-            AuditTrail trail = new AuditTrail(db.keys, db.jdbc);
+            AuditTrail trail = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
             fill(trail);
             db.jdbc.update("update audit_event set subject = '99999999' where seq = 3");
             AuditTrail.Verification v = trail.verify();
@@ -38,7 +38,7 @@ class AuditTrailTest {
     @Test
     void aNullReasonAndAnEmptyOneDoNotHashTheSame() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
-            AuditTrail trail = new AuditTrail(db.keys, db.jdbc);
+            AuditTrail trail = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
             fill(trail);
             db.jdbc.update("update audit_event set reason = '' where seq = 2");
             assertThat(trail.verify().firstBrokenSeq()).isEqualTo(2L);
@@ -48,7 +48,7 @@ class AuditTrailTest {
     @Test
     void aDeletedEntryIsReportedMissing() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
-            AuditTrail trail = new AuditTrail(db.keys, db.jdbc);
+            AuditTrail trail = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
             fill(trail);
             db.jdbc.update("delete from audit_event where seq = 4");
             AuditTrail.Verification v = trail.verify();
@@ -61,7 +61,7 @@ class AuditTrailTest {
     @Test
     void entriesCutFromTheEndAreNoticed() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
-            AuditTrail trail = new AuditTrail(db.keys, db.jdbc);
+            AuditTrail trail = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
             fill(trail);
             db.jdbc.update("delete from audit_event where seq = 5");
             assertThat(trail.verify().problem()).isEqualTo("entries removed from the end");

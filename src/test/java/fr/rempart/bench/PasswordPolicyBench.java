@@ -96,7 +96,7 @@ public final class PasswordPolicyBench {
 
         try (TestDatabase db = new TestDatabase(); PwnedStore store = PwnedStore.open(storePath)) {
             PwnedPasswords corpus = PwnedPasswords.serving(store);
-            PasswordHistory history = new PasswordHistory(db.jdbc, db.keys, db.settings);
+            PasswordHistory history = new PasswordHistory(db.jdbc, db.keys, db.settings, java.time.Clock.systemUTC());
             PasswordPolicy policy = new PasswordPolicy(db.settings, corpus, history);
             Random random = new Random(seed);
             List<String> words = words();

@@ -45,9 +45,9 @@ public final class TotpVerifyBench {
             inject(service, "jdbc", db.jdbc);
             inject(service, "keys", db.keys);
             inject(service, "settings", db.settings);
-            inject(service, "failures", new FailureCounter(db.jdbc, db.settings));
-            inject(service, "audit", new AuditTrail(db.keys, db.jdbc));
-            inject(service, "timeline", new SecurityTimeline(db.jdbc));
+            inject(service, "failures", new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC()));
+            inject(service, "audit", new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC()));
+            inject(service, "timeline", new SecurityTimeline(db.jdbc, java.time.Clock.systemUTC()));
             // members and notices serve enrolment and the helpdesk reset only, not verify.
 
             Member[] members = database.members.stream().map(m -> new Member(m.id(), new MemberNumber(m.number()), null, null, null, null,

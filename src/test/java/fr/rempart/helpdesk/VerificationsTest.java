@@ -34,11 +34,11 @@ class VerificationsTest {
     @BeforeEach
     void open() throws Exception {
         db = new TestDatabase();
-        verifications = new Verifications(db.jdbc, db.keys, new AuditTrail(db.keys, db.jdbc), new SecurityTimeline(db.jdbc),
-                new Notices(new Outbox(db.jdbc), db.settings), db.settings);
+        verifications = new Verifications(db.jdbc, db.keys, new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC()), new SecurityTimeline(db.jdbc, java.time.Clock.systemUTC()),
+                new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings), db.settings, java.time.Clock.systemUTC());
         MemberId id = db.insertMember();
         db.jdbc.update("update member set email = 'claire.durand@exemple.fr', email_key = 'claire.durand@exemple.fr' where id = ?", id.value());
-        member = new MemberRepository(db.jdbc).byId(id).orElseThrow();
+        member = new MemberRepository(db.jdbc, java.time.Clock.systemUTC()).byId(id).orElseThrow();
     }
 
     @AfterEach
@@ -92,7 +92,7 @@ class VerificationsTest {
         assertThat(proof.verified()).isTrue();
         assertThat(verifications.valid(member, AGENT, proof.id())).isPresent();
         db.jdbc.update("update member set email = null, email_key = null where id = ?", member.id().value());
-        Member noEmail = new MemberRepository(db.jdbc).byId(member.id()).orElseThrow();
+        Member noEmail = new MemberRepository(db.jdbc, java.time.Clock.systemUTC()).byId(member.id()).orElseThrow();
         assertThatThrownBy(() -> verifications.sendCode(noEmail, AGENT, Verifications.Method.EMAIL_CODE)).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.status()).isEqualTo(409));
     }
@@ -102,7 +102,7 @@ class VerificationsTest {
         assertThatThrownBy(() -> verifications.sendCode(member, AGENT, Verifications.Method.SMS_CODE)).isInstanceOfSatisfying(ProblemException.class,
                 e -> assertThat(e.key()).isEqualTo("helpdesk.verification.no-phone"));
         db.jdbc.update("update member set phone = '+33612345678' where id = ?", member.id().value());
-        Member withPhone = new MemberRepository(db.jdbc).byId(member.id()).orElseThrow();
+        Member withPhone = new MemberRepository(db.jdbc, java.time.Clock.systemUTC()).byId(member.id()).orElseThrow();
         Verifications.Proof proof = verifications.sendCode(withPhone, AGENT, Verifications.Method.SMS_CODE);
         assertThat(proof.sentTo()).isEqualTo("+336******78");
         String sms = db.jdbc.one("select recipient || ' ' || body from outbox_sms", r -> r.getString(1)).orElseThrow();

@@ -28,8 +28,8 @@ class MessageCheckCountsTest {
         db = new TestDatabase(settings);
         MessageCodes codes = new MessageCodes();
         codes.jdbc = db.jdbc;
-        return new MessageCheckCounts(db.jdbc, db.keys, db.settings, new AuditTrail(db.keys, db.jdbc), new StaffRepository(db.jdbc),
-                new Notices(new Outbox(db.jdbc), db.settings), codes);
+        return new MessageCheckCounts(db.jdbc, db.keys, db.settings, new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC()), new StaffRepository(db.jdbc, java.time.Clock.systemUTC()),
+                new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings), codes, java.time.Clock.systemUTC());
     }
 
     private void staff(String username, String groups, boolean disabled) {

@@ -36,7 +36,7 @@ class NoticeQueueTest {
 
     private NoticeQueue queue(String... settings) throws Exception {
         db = new TestDatabase(settings);
-        return NoticeQueue.standalone(db.jdbc, db.settings, new MemberRepository(db.jdbc));
+        return NoticeQueue.standalone(db.jdbc, db.settings, new MemberRepository(db.jdbc, java.time.Clock.systemUTC()));
     }
 
     private long count(String channel) {
@@ -100,7 +100,7 @@ class NoticeQueueTest {
         NoticeQueue english = queue("rempart.notify.language", "en");
         assertThat(english.locale(french).getLanguage()).isEqualTo("en");
 
-        Notices notices = new Notices(new Outbox(db.jdbc), db.settings);
+        Notices notices = new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings);
         NoticeFacts.Breach facts = new NoticeFacts.Breach("CNAM", LocalDate.of(2026, 11, 12), "identity, social security number", "bank details");
         LetterRenderer.Letter letter = notices.breachLetter(french, english.locale(french), facts, "K7QM-3XWD-R8");
         assertThat(letter.subject()).startsWith("Subject:");

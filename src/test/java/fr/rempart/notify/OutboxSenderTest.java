@@ -39,7 +39,7 @@ class OutboxSenderTest {
             port = free.getLocalPort();
         }
         db = new TestDatabase("rempart.smtp.host", "127.0.0.1", "rempart.smtp.port", String.valueOf(port), "rempart.smtp.starttls", "false");
-        Outbox outbox = new Outbox(db.jdbc);
+        Outbox outbox = new Outbox(db.jdbc, java.time.Clock.systemUTC());
         for (int i = 0; i < 120; i++) {
             outbox.enqueue(Email.parse("membre" + i + "@example.org"), "Avis " + i, "Bonjour " + i);
         }

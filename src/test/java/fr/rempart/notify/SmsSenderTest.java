@@ -43,8 +43,8 @@ class SmsSenderTest {
         gateway.start();
         db = new TestDatabase("rempart.sms.gateway-url", "http://127.0.0.1:" + gateway.getAddress().getPort() + "/sms",
                 "rempart.sms.gateway-token", "gateway-secret");
-        new Outbox(db.jdbc).enqueueSms(PhoneNumber.parse("06 12 34 56 78").orElseThrow(), "Mutuelle : code 123456");
-        SmsSender sender = new SmsSender(db.jdbc, db.settings);
+        new Outbox(db.jdbc, java.time.Clock.systemUTC()).enqueueSms(PhoneNumber.parse("06 12 34 56 78").orElseThrow(), "Mutuelle : code 123456");
+        SmsSender sender = new SmsSender(db.jdbc, db.settings, java.time.Clock.systemUTC());
 
         sender.deliverDue();
         assertThat(received).hasSize(1);
@@ -67,8 +67,8 @@ class SmsSenderTest {
     @Test
     void withoutAGatewayMessagesAreWrittenAsFiles() throws Exception {
         db = new TestDatabase();
-        new Outbox(db.jdbc).enqueueSms(PhoneNumber.parse("+33 7 00 11 22 33").orElseThrow(), "Mutuelle : code 654321");
-        new SmsSender(db.jdbc, db.settings).deliverDue();
+        new Outbox(db.jdbc, java.time.Clock.systemUTC()).enqueueSms(PhoneNumber.parse("+33 7 00 11 22 33").orElseThrow(), "Mutuelle : code 654321");
+        new SmsSender(db.jdbc, db.settings, java.time.Clock.systemUTC()).deliverDue();
         Path dir = db.settings.dataDir().resolve("outbox-sms");
         try (var files = Files.list(dir)) {
             List<Path> written = files.toList();

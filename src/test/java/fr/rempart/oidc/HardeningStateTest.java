@@ -33,10 +33,10 @@ class HardeningStateTest {
     @SuppressWarnings("unchecked")
     void open() throws Exception {
         db = new TestDatabase();
-        members = new MemberRepository(db.jdbc);
+        members = new MemberRepository(db.jdbc, java.time.Clock.systemUTC());
         state = new HardeningState();
-        state.members = new fr.rempart.member.MemberRepository(db.jdbc);
-        state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings);
+        state.members = new fr.rempart.member.MemberRepository(db.jdbc, java.time.Clock.systemUTC());
+        state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings, java.time.Clock.systemUTC());
         state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
                 (proxy, method, args) -> method.getName().equals("enrolled") ? enrolled : null);
@@ -61,7 +61,7 @@ class HardeningStateTest {
         assertThat(members.flagAll(List.of(id, id), "INC-20261123-ABCD", "JOB-1", Instant.now().minusSeconds(60))).containsExactly(id);
         assertThat(members.flagAll(List.of(id), "INC-20261123-ABCD", "JOB-2", Instant.now())).isEmpty(); // once per incident
         // The flag is in the member's timeline (read from member_flag, not written twice).
-        assertThat(new fr.rempart.member.SecurityTimeline(db.jdbc).recent(id, 10)).extracting(e -> e.type() + " " + e.detail())
+        assertThat(new fr.rempart.member.SecurityTimeline(db.jdbc, java.time.Clock.systemUTC()).recent(id, 10)).extracting(e -> e.type() + " " + e.detail())
                 .containsExactly("breach.flagged INC-20261123-ABCD");
         members.setRequiredActions(id, EnumSet.of(RequiredAction.UPDATE_PASSWORD, RequiredAction.CONFIGURE_TOTP));
         assertThat(claim(id)).containsEntry("flagged", true).containsEntry("incidents", List.of("INC-20261123-ABCD"))

@@ -31,13 +31,13 @@ class SecurityEventsTest {
     @BeforeEach
     void open() throws Exception {
         db = new TestDatabase("rempart.oidc.issuer", ISSUER);
-        AuditTrail audit = new AuditTrail(db.keys, db.jdbc);
-        SigningKeys keys = new SigningKeys(db.jdbc, db.keys, db.settings, audit);
+        AuditTrail audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
+        SigningKeys keys = new SigningKeys(db.jdbc, db.keys, db.settings, audit, java.time.Clock.systemUTC());
         keys.refresh();
         grants = new Grants();
         grants.clock = java.time.Clock.systemUTC();
         grants.jdbc = db.jdbc;
-        ClientRegistry clients = new ClientRegistry(db.jdbc, db.settings, audit, db.database);
+        ClientRegistry clients = new ClientRegistry(db.jdbc, db.settings, audit, db.database, java.time.Clock.systemUTC());
         for (String id : List.of("portal", "stranger")) {
             clients.register(new ClientRegistry.Registration(id, List.of("https://rp.example/cb"), List.of(), Set.of("authorization_code"), Set.of(),
                     false, null, null, OidcClient.Population.MEMBER, null, "poll", null, null, null), Actor.SYSTEM);
@@ -45,7 +45,7 @@ class SecurityEventsTest {
         events = new SecurityEvents();
         events.clock = java.time.Clock.systemUTC();
         events.grants = grants;
-        events.tokens = new Tokens(db.settings, keys);
+        events.tokens = new Tokens(db.settings, keys, java.time.Clock.systemUTC());
         events.clients = clients;
         events.jdbc = db.jdbc;
     }

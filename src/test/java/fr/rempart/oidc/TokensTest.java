@@ -40,9 +40,9 @@ class TokensTest {
     @BeforeEach
     void open() throws Exception {
         db = new TestDatabase("rempart.oidc.issuer", ISSUER);
-        keys = new SigningKeys(db.jdbc, db.keys, db.settings, new AuditTrail(db.keys, db.jdbc));
+        keys = new SigningKeys(db.jdbc, db.keys, db.settings, new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC()), java.time.Clock.systemUTC());
         keys.refresh();
-        tokens = new Tokens(db.settings, keys);
+        tokens = new Tokens(db.settings, keys, java.time.Clock.systemUTC());
     }
 
     @AfterEach

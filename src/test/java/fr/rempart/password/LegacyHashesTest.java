@@ -31,13 +31,13 @@ class LegacyHashesTest {
     void setUp() throws Exception {
         db = new TestDatabase();
         hasher = new PasswordHasher(new PasswordHasher.Argon2Parameters(4096, 1, 1));
-        credentials = new PasswordCredentials(db.jdbc, hasher);
+        credentials = new PasswordCredentials(db.jdbc, hasher, java.time.Clock.systemUTC());
         legacy = new LegacyHashes();
         legacy.clock = java.time.Clock.systemUTC();
         legacy.hasher = hasher;
         legacy.credentials = credentials;
         legacy.jdbc = db.jdbc;
-        legacy.audit = new AuditTrail(db.keys, db.jdbc);
+        legacy.audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
     }
 
     @AfterEach

@@ -40,7 +40,7 @@ class PasswordPolicyTest {
             }
             importer.finish();
         }
-        history = new PasswordHistory(db.jdbc, db.keys, db.settings);
+        history = new PasswordHistory(db.jdbc, db.keys, db.settings, java.time.Clock.systemUTC());
         policy = new PasswordPolicy(db.settings, PwnedPasswords.serving(PwnedStore.open(store)), history);
         camille = new PasswordContext("Lefèvre-Dupont", "Hélène", LocalDate.of(1980, 3, 1), Nir.parse("2800375108123" + key("2800375108123")),
                 "10000001", "helene.lefevre", false, List.of());
@@ -165,7 +165,7 @@ class PasswordPolicyTest {
     @Test
     void theCnilProfileAsksForCharacterKinds() throws Exception {
         try (TestDatabase cnilDb = new TestDatabase("rempart.password.profile", "cnil")) {
-            PasswordPolicy cnil = new PasswordPolicy(cnilDb.settings, policyCorpus(), new PasswordHistory(cnilDb.jdbc, cnilDb.keys, cnilDb.settings));
+            PasswordPolicy cnil = new PasswordPolicy(cnilDb.settings, policyCorpus(), new PasswordHistory(cnilDb.jdbc, cnilDb.keys, cnilDb.settings, java.time.Clock.systemUTC()));
             assertThat(cnil.check("tout en minuscules ici", PasswordContext.anonymous(), Locale.FRENCH).violations())
                     .extracting(PasswordPolicy.Violation::code).contains("INSUFFICIENT_CHARACTERISTICS");
             assertThat(cnil.check("Vélo-Rouge 7 du Quai!", PasswordContext.anonymous(), Locale.FRENCH).acceptable()).isTrue();

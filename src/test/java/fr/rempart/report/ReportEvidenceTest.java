@@ -37,7 +37,7 @@ class ReportEvidenceTest {
     @BeforeEach
     void open() throws Exception {
         db = new TestDatabase("rempart.report.max-file-bytes", "4096");
-        evidence = new ReportEvidence(db.jdbc, new AuditTrail(db.keys, db.jdbc), db.settings);
+        evidence = new ReportEvidence(db.jdbc, new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC()), db.settings, java.time.Clock.systemUTC());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", out);
         png = out.toByteArray();
@@ -102,7 +102,7 @@ class ReportEvidenceTest {
     @Test
     void twoHundredUploadsPastTheDailyQuotaAreRefusedAndTheDiskStaysBounded() throws Exception {
         try (TestDatabase small = new TestDatabase("rempart.report.upload.files-per-day", "7")) {
-            ReportEvidence limited = new ReportEvidence(small.jdbc, new AuditTrail(small.keys, small.jdbc), small.settings);
+            ReportEvidence limited = new ReportEvidence(small.jdbc, new AuditTrail(small.keys, small.jdbc, java.time.Clock.systemUTC()), small.settings, java.time.Clock.systemUTC());
             int accepted = 0;
             List<String> codes = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -138,7 +138,7 @@ class ReportEvidenceTest {
         try (TestDatabase full = new TestDatabase("rempart.report.upload.total-bytes", "10");
              TestDatabase floor = new TestDatabase("rempart.report.upload.min-free-bytes", String.valueOf(Long.MAX_VALUE / 4))) {
             for (TestDatabase d : List.of(full, floor)) {
-                ReportEvidence refused = new ReportEvidence(d.jdbc, new AuditTrail(d.keys, d.jdbc), d.settings);
+                ReportEvidence refused = new ReportEvidence(d.jdbc, new AuditTrail(d.keys, d.jdbc, java.time.Clock.systemUTC()), d.settings, java.time.Clock.systemUTC());
                 assertThatThrownBy(() -> refused.upload("full-key-0123456789abcdef", List.of(file("a.png", png)), WHO, ANONYMOUS, Locale.ENGLISH))
                         .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                             assertThat(e.errors().get(0).code()).isEqualTo("storage-full");

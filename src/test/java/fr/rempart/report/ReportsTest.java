@@ -35,7 +35,7 @@ class ReportsTest {
     @BeforeEach
     void open() throws Exception {
         db = new TestDatabase();
-        audit = new AuditTrail(db.keys, db.jdbc);
+        audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
         events = new RecordedEvents<>();
         MemberService members = new MemberService() {
             @Override
@@ -45,8 +45,8 @@ class ReportsTest {
         };
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC()),
                 fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
-                new fr.rempart.member.MemberRepository(db.jdbc), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc), db.settings),
-                new ReportEvidence(db.jdbc, audit, db.settings), db.settings, db.keys);
+                new fr.rempart.member.MemberRepository(db.jdbc, java.time.Clock.systemUTC()), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings),
+                new ReportEvidence(db.jdbc, audit, db.settings, java.time.Clock.systemUTC()), db.settings, db.keys, java.time.Clock.systemUTC());
     }
 
     @AfterEach

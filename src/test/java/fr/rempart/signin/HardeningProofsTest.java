@@ -37,15 +37,15 @@ class HardeningProofsTest {
     @BeforeEach
     void wire() throws Exception {
         db = new TestDatabase();
-        members = new MemberRepository(db.jdbc);
+        members = new MemberRepository(db.jdbc, java.time.Clock.systemUTC());
         sessions = new SessionStore(db.jdbc, db.settings, new RecordedEvents<>(), java.time.Clock.systemUTC());
         proofs = HardeningProofs.standalone(db.jdbc, db.settings);
         proofs.keys = db.keys;
-        proofs.failures = new FailureCounter(db.jdbc, db.settings);
+        proofs.failures = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
         proofs.sessions = sessions;
-        proofs.notices = new Notices(new Outbox(db.jdbc), db.settings);
-        proofs.audit = new AuditTrail(db.keys, db.jdbc);
-        proofs.timeline = new SecurityTimeline(db.jdbc);
+        proofs.notices = new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings);
+        proofs.audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
+        proofs.timeline = new SecurityTimeline(db.jdbc, java.time.Clock.systemUTC());
     }
 
     @AfterEach

@@ -36,7 +36,7 @@ public final class TestDatabase implements AutoCloseable {
         this.database = new Database(settings);
         database.migrate();
         this.jdbc = new Jdbc(database);
-        this.keys = new KeyRing(settings, database, jdbc);
+        this.keys = new KeyRing(settings, database, jdbc, java.time.Clock.systemUTC());
         keys.open();
     }
 

@@ -45,15 +45,15 @@ class TotpServiceTest {
     @BeforeEach
     void wire() throws Exception {
         db = new TestDatabase();
-        repository = new MemberRepository(db.jdbc);
-        AuditTrail audit = new AuditTrail(db.keys, db.jdbc);
-        SecurityTimeline timeline = new SecurityTimeline(db.jdbc);
+        repository = new MemberRepository(db.jdbc, java.time.Clock.systemUTC());
+        AuditTrail audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
+        SecurityTimeline timeline = new SecurityTimeline(db.jdbc, java.time.Clock.systemUTC());
         totp = new TotpService();
         totp.clock = java.time.Clock.systemUTC();
         totp.jdbc = db.jdbc;
         totp.keys = db.keys;
         totp.settings = db.settings;
-        totp.failures = new FailureCounter(db.jdbc, db.settings);
+        totp.failures = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
         totp.audit = audit;
         totp.timeline = timeline;
         totp.members = new MemberService(db.jdbc, repository, null, null, null, audit, timeline);
@@ -62,7 +62,7 @@ class TotpServiceTest {
         totp.events = events;
         sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC());
         totp.sessions = sessions;
-        totp.notices = new Notices(new Outbox(db.jdbc), db.settings);
+        totp.notices = new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings);
         totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
     }
 

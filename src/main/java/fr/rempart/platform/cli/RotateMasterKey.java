@@ -32,7 +32,7 @@ public final class RotateMasterKey {
         try {
             database.migrate();
             Jdbc jdbc = new Jdbc(database);
-            KeyRing keys = new KeyRing(settings, database, jdbc);
+            KeyRing keys = new KeyRing(settings, database, jdbc, java.time.Clock.systemUTC());
             keys.open();
             int count = keys.rewrap(next);
             System.out.println("Re-wrapped " + count + " data keys under the new master key.");

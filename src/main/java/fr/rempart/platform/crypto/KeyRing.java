@@ -10,6 +10,7 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class KeyRing {
 
+    private Clock clock;
+
     public enum Purpose { NIR, NIR_INDEX, AUDIT, COOKIE, PASSWORD_HISTORY, TOTP, RECOVERY_CODE, SIGNING_KEY }
 
     private static final Logger LOG = Logger.getLogger(KeyRing.class.getName());
@@ -50,7 +53,8 @@ public class KeyRing {
     }
 
     @Inject
-    public KeyRing(Settings settings, Database database, Jdbc jdbc) {
+    public KeyRing(Settings settings, Database database, Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.master = loadMasterKey(settings, database.embedded());
     }
@@ -155,7 +159,7 @@ public class KeyRing {
                     id = r.getInt(1);
                 }
                 try (var s = Jdbc.prepare(c, "insert into data_key (id, purpose, generation, wrapped, created_at) values (?, ?, 1, ?, ?)",
-                        id, purpose.name(), Aead.seal(master, raw, wrapContext(id, purpose)), Instant.now())) {
+                        id, purpose.name(), Aead.seal(master, raw, wrapContext(id, purpose)), clock.instant())) {
                     s.executeUpdate();
                 }
                 return id;

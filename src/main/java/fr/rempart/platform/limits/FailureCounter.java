@@ -5,6 +5,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class FailureCounter {
 
+    private Clock clock;
+
     static final int SATURATION = 10_000;
 
     private Jdbc jdbc;
@@ -30,7 +33,8 @@ public class FailureCounter {
     }
 
     @Inject
-    public FailureCounter(Jdbc jdbc, Settings settings) {
+    public FailureCounter(Jdbc jdbc, Settings settings, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.free = settings.signinFreeAttempts();
         this.base = settings.signinBaseDelay();
@@ -45,7 +49,7 @@ public class FailureCounter {
      * are used, each attempt locks the scope for the next one.
      */
     public boolean tryAttempt(String scope) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             int updated = Jdbc.execute(c, "update signin_failure set failures = case when last_failure_at < ? then 1 else least(failures + 1, ?) end, "
                     + "last_failure_at = ? where scope_key = ? and (locked_until is null or locked_until <= ?)",
@@ -78,7 +82,7 @@ public class FailureCounter {
 
     /** Whether the scope is locked now (read only: counts nothing). */
     public boolean locked(String scope) {
-        return jdbc.one("select 1 from signin_failure where scope_key = ? and locked_until > ?", r -> 1, scope, Instant.now()).isPresent();
+        return jdbc.one("select 1 from signin_failure where scope_key = ? and locked_until > ?", r -> 1, scope, clock.instant()).isPresent();
     }
 
     /** Current failures of the scope (for the audit trail). */
@@ -88,7 +92,7 @@ public class FailureCounter {
 
     /** Forgets old failures and expired locks (housekeeping). */
     public int purge() {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.update("delete from signin_failure where last_failure_at < ? and (locked_until is null or locked_until < ?)", now.minus(memory), now);
     }
 
@@ -104,7 +108,7 @@ public class FailureCounter {
     public java.util.List<Lock> locked(java.util.Collection<String> scopes, String prefix) {
         return jdbc.list("select scope_key, failures, locked_until from signin_failure where (scope_key = any(?) or scope_key like ?) "
                         + "and locked_until > ? order by locked_until desc", r -> new Lock(r.getString(1), r.getInt(2), Jdbc.instant(r, "locked_until")),
-                Jdbc.array("varchar", scopes), prefix + "%", Instant.now());
+                Jdbc.array("varchar", scopes), prefix + "%", clock.instant());
     }
 
     /** Forgets the failures and locks of these scopes (exact keys, or {@code prefix%}), in the caller's transaction. */

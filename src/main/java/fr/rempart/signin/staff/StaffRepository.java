@@ -6,6 +6,7 @@ import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class StaffRepository implements SecurityAdmins {
+
+    private Clock clock;
 
     /** What the password step needs: the account and its hash, read together. */
     public record SignInRecord(StaffAccount account, String passwordHash) {
@@ -47,7 +50,8 @@ public class StaffRepository implements SecurityAdmins {
     }
 
     @Inject
-    public StaffRepository(Jdbc jdbc) {
+    public StaffRepository(Jdbc jdbc, Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
     }
 
@@ -87,7 +91,7 @@ public class StaffRepository implements SecurityAdmins {
      * concurrent creations of one name cannot both succeed).
      */
     public boolean insert(NewAccount a) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         try {
             jdbc.update("insert into staff_account (id, username, display_name, email, staff_groups, password_hash, must_change_password, "
                             + "totp_last_step, disabled, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, -1, false, ?, ?)",
@@ -109,7 +113,7 @@ public class StaffRepository implements SecurityAdmins {
      * takes over an account of ours.
      */
     public Optional<StaffAccount> upsertExternal(String subject, Username username, String displayName, Email email, Set<StaffGroup> groups) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.transaction(c -> {
             if (Jdbc.execute(c, "update staff_account set display_name = ?, email = ?, staff_groups = ?, updated_at = ? where external_subject = ?",
                     displayName, email.value(), groups(groups), now, subject) == 0) {
@@ -138,7 +142,7 @@ public class StaffRepository implements SecurityAdmins {
     /** Sets a password chosen by the staff member: the forced change, if any, is done. */
     public void changePassword(StaffId id, String hash) {
         jdbc.update("update staff_account set password_hash = ?, must_change_password = false, updated_at = ? where id = ?",
-                hash, Instant.now(), id.value());
+                hash, clock.instant(), id.value());
     }
 
     public Optional<String> passwordHash(StaffId id) {
@@ -155,7 +159,7 @@ public class StaffRepository implements SecurityAdmins {
      * the last accepted one; false when the account already has one (another session confirmed first).
      */
     public boolean confirmTotp(StaffId id, byte[] sealedSecret, String algorithm, int digits, int period, long step) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return jdbc.update("update staff_account set totp_secret = ?, totp_algorithm = ?, totp_digits = ?, totp_period = ?, "
                         + "totp_confirmed_at = ?, totp_last_step = ?, updated_at = ? where id = ? and totp_confirmed_at is null",
                 sealedSecret, algorithm, digits, period, now, step, now, id.value()) == 1;

@@ -11,6 +11,7 @@ import fr.rempart.totp.TotpService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import java.util.OptionalLong;
 @ApplicationScoped
 public class StaffTotp {
 
+    private Clock clock;
+
     public enum Outcome { ACCEPTED, INVALID, REPLAYED, LOCKED, MALFORMED, NOT_ENROLLED }
 
     private StaffRepository staff;
@@ -42,7 +45,8 @@ public class StaffTotp {
     }
 
     @Inject
-    public StaffTotp(StaffRepository staff, StaffSessionStore sessions, KeyRing keys, Settings settings, FailureCounter failures, AuditTrail audit) {
+    public StaffTotp(StaffRepository staff, StaffSessionStore sessions, KeyRing keys, Settings settings, FailureCounter failures, AuditTrail audit, Clock clock) {
+        this.clock = clock;
         this.staff = staff;
         this.sessions = sessions;
         this.keys = keys;
@@ -81,7 +85,7 @@ public class StaffTotp {
         int digits = settings.totpDigits();
         int period = settings.totpPeriod();
         OptionalLong step = new TotpCodes(algorithm, digits, period).matchingStep(open(account.id(), sealed.get()), normalise(typed),
-                Instant.now().getEpochSecond());
+                clock.instant().getEpochSecond());
         if (step.isEmpty() || !staff.confirmTotp(account.id(), sealed.get(), algorithm, digits, period, step.getAsLong())) {
             return false;
         }
@@ -107,7 +111,7 @@ public class StaffTotp {
             return Outcome.LOCKED;
         }
         OptionalLong step = new TotpCodes(totp.algorithm(), totp.digits(), totp.period())
-                .matchingStep(open(account.id(), totp.sealedSecret()), code, Instant.now().getEpochSecond());
+                .matchingStep(open(account.id(), totp.sealedSecret()), code, clock.instant().getEpochSecond());
         if (step.isEmpty()) {
             audit.record(actor, "staff.otp.failed", account.auditSubject(), null, "ip=" + client.address() + " failures=" + failures.failures(scope));
             return Outcome.INVALID;

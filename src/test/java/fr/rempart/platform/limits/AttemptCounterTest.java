@@ -20,7 +20,7 @@ class AttemptCounterTest {
     @Test
     void theFreeAttemptsPassThenEachAttemptLocksTheNext() throws Exception {
         try (TestDatabase db = new TestDatabase(SETTINGS)) {
-            FailureCounter counter = new FailureCounter(db.jdbc, db.settings);
+            FailureCounter counter = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
             assertThat(counter.tryAttempt("m:a")).isTrue();
             assertThat(counter.tryAttempt("m:a")).isTrue();
             assertThat(counter.tryAttempt("m:a")).isTrue();
@@ -37,20 +37,20 @@ class AttemptCounterTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rempart-db");
         String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         try (TestDatabase db = new TestDatabase(dir, key, SETTINGS)) {
-            FailureCounter counter = new FailureCounter(db.jdbc, db.settings);
+            FailureCounter counter = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
             for (int i = 0; i < 4; i++) {
                 counter.tryAttempt("m:restart");
             }
         }
         try (TestDatabase restarted = new TestDatabase(dir, key, SETTINGS)) {
-            assertThat(new FailureCounter(restarted.jdbc, restarted.settings).tryAttempt("m:restart")).isFalse();
+            assertThat(new FailureCounter(restarted.jdbc, restarted.settings, java.time.Clock.systemUTC()).tryAttempt("m:restart")).isFalse();
         }
     }
 
     @Test
     void guessesSentTogetherCannotSlipPastTheLock() throws Exception {
         try (TestDatabase db = new TestDatabase(SETTINGS)) {
-            FailureCounter counter = new FailureCounter(db.jdbc, db.settings);
+            FailureCounter counter = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
             ExecutorService pool = Executors.newFixedThreadPool(8);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Boolean>> results = new ArrayList<>();

@@ -78,7 +78,7 @@ class FailureCounterTest {
 
     @Test
     void instanceUsesTheConfiguredAllowanceAndDelays() {
-        FailureCounter defaults = new FailureCounter(null, MapConfig.settings());
+        FailureCounter defaults = new FailureCounter(null, MapConfig.settings(), java.time.Clock.systemUTC());
         assertThat(defaults.delayAfter(5)).isZero();
         assertThat(defaults.delayAfter(6)).isEqualTo(Duration.ofSeconds(1));
         assertThat(defaults.delayAfter(1000)).isEqualTo(Duration.ofMinutes(15));
@@ -86,7 +86,7 @@ class FailureCounterTest {
         FailureCounter configured = new FailureCounter(null, MapConfig.settings(
                 "rempart.signin.free-attempts", "2",
                 "rempart.signin.base-delay", "PT5S",
-                "rempart.signin.max-delay", "PT1M"));
+                "rempart.signin.max-delay", "PT1M"), java.time.Clock.systemUTC());
         assertThat(configured.delayAfter(2)).isZero();
         assertThat(configured.delayAfter(3)).isEqualTo(Duration.ofSeconds(5));
         assertThat(configured.delayAfter(4)).isEqualTo(Duration.ofSeconds(10));

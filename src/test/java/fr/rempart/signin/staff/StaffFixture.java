@@ -44,12 +44,12 @@ final class StaffFixture implements AutoCloseable {
 
     StaffFixture(String... settings) throws Exception {
         db = new TestDatabase(settings);
-        repository = new StaffRepository(db.jdbc);
+        repository = new StaffRepository(db.jdbc, java.time.Clock.systemUTC());
         sessions = new StaffSessionStore(db.jdbc, db.settings, clock);
-        failures = new FailureCounter(db.jdbc, db.settings);
-        audit = new AuditTrail(db.keys, db.jdbc);
+        failures = new FailureCounter(db.jdbc, db.settings, java.time.Clock.systemUTC());
+        audit = new AuditTrail(db.keys, db.jdbc, java.time.Clock.systemUTC());
         signIn = new StaffSignIn(repository, hasher, failures, new AddressLimiter(1000, clock), audit, db.keys);
-        totp = new StaffTotp(repository, sessions, db.keys, db.settings, failures, audit);
+        totp = new StaffTotp(repository, sessions, db.keys, db.settings, failures, audit, java.time.Clock.systemUTC());
         accounts = new StaffAccounts(db.jdbc, repository, sessions, hasher, policy(db), new FormValidator(), audit);
         staffSessions = new StaffSessions(sessions, repository, audit, db.settings);
     }
@@ -60,7 +60,7 @@ final class StaffFixture implements AutoCloseable {
             importer.add(MessageDigest.getInstance("SHA-1").digest(BREACHED.getBytes(StandardCharsets.UTF_8)), 42);
             importer.finish();
         }
-        return new PasswordPolicy(db.settings, PwnedPasswords.serving(PwnedStore.open(store)), new PasswordHistory(db.jdbc, db.keys, db.settings));
+        return new PasswordPolicy(db.settings, PwnedPasswords.serving(PwnedStore.open(store)), new PasswordHistory(db.jdbc, db.keys, db.settings, java.time.Clock.systemUTC()));
     }
 
     /** An account created through the admin path: a generated password it must change, no second factor yet. */
