@@ -58,7 +58,7 @@ class BreachListIT {
             if (!"RUNNING".equals(job.getString("status"))) {
                 return job;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the server (another process) works in the background: poll
         }
         throw new AssertionError("job " + id + " still running");
     }

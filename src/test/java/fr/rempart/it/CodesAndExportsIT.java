@@ -65,7 +65,7 @@ class CodesAndExportsIT {
                 assertThat(job.getString("status")).isEqualTo("DONE");
                 return job;
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the server (another process) works in the background: poll
         }
         throw new AssertionError("job " + id + " still running");
     }

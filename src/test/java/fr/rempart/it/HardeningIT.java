@@ -65,7 +65,7 @@ class HardeningIT {
             if (!now.isEmpty()) {
                 return now.iterator().next();
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the server (another process) works in the background: poll
         }
         throw new AssertionError("No hardening code for " + email);
     }

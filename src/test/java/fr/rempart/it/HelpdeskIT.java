@@ -71,7 +71,7 @@ class HelpdeskIT {
                 assertThat(read.getInt("flagged")).isEqualTo(1);
                 return Api.json(incident).getString("id");
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the server (another process) works in the background: poll
         }
         throw new AssertionError("breach job still running");
     }
@@ -105,7 +105,7 @@ class HelpdeskIT {
             if (!now.isEmpty()) {
                 return now.iterator().next();
             }
-            Thread.sleep(200);
+            Thread.sleep(200); // the server (another process) works in the background: poll
         }
         throw new AssertionError("no helpdesk code for " + member.number());
     }
@@ -360,7 +360,7 @@ class HelpdeskIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         long n = Mailbox.count(server, member.email(), containing);
         while (n < atLeast && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
+            Thread.sleep(250); // the server (another process) works in the background: poll
             n = Mailbox.count(server, member.email(), containing);
         }
         return n;
@@ -378,7 +378,7 @@ class HelpdeskIT {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         Optional<String> sms = Optional.empty();
         while (sms.isEmpty() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
+            Thread.sleep(250); // the server (another process) works in the background: poll
             if (Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.filter(f -> f.toString().endsWith(".sms")).toList()) {

@@ -23,7 +23,7 @@ final class Mailbox {
             if (found.isPresent()) {
                 return found.get();
             }
-            Thread.sleep(250);
+            Thread.sleep(250); // the server (another process) works in the background: poll
         }
         throw new AssertionError("No message to " + recipient + " containing " + containing);
     }

@@ -86,7 +86,7 @@ class MemberImportIT {
             // The import wakes the wrapping job: the old digest is soon hidden under Argon2id.
             String stored = storedHash(number);
             for (long deadline = System.nanoTime() + 30_000_000_000L; !stored.startsWith("$rempart-wrapped$") && System.nanoTime() < deadline; ) {
-                Thread.sleep(200);
+                Thread.sleep(200); // the server (another process) works in the background: poll
                 stored = storedHash(number);
             }
             assertThat(stored).startsWith("$rempart-wrapped$v=1$bcrypt,v=2b,c=10,s=" + bcrypt.substring(7, 29) + "$argon2id$")

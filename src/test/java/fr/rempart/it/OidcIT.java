@@ -311,7 +311,7 @@ class OidcIT {
         IDTokenClaimsSet freshClaims = again.validate(fresh);
         assertThat(freshClaims.getAuthenticationTime().toInstant()).isAfter(Instant.now().minusSeconds(30));
         assertThat(freshClaims.getStringClaim("sid")).isEqualTo(sid); // same session, fresh authentication
-        Thread.sleep(1100);
+        Thread.sleep(1100); // auth_time counts whole seconds on the server's clock (another process): one must pass
         Flow aged = new Flow(client, List.of());
         assertThat(location(browser.send(HttpRequest.newBuilder(URI.create(aged.request.toURI() + "&max_age=0")).GET())))
                 .endsWith("/signin?reauth");
@@ -601,7 +601,7 @@ class OidcIT {
                     return jwt;
                 }
             }
-            Thread.sleep(250);
+            Thread.sleep(250); // the server (another process) works in the background: poll
         }
         throw new AssertionError("No " + type + " event for " + subject + " in " + received.size() + " received");
     }

@@ -308,7 +308,7 @@ public final class RempartServer {
                 throw new IllegalStateException(e);
             }
             try {
-                Thread.sleep(500);
+                Thread.sleep(500); // the server (another process) works in the background: poll
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -45,7 +45,7 @@ class StaffSignInIT {
         long step = Math.max(now, LAST_STEP.getOrDefault(secret, Long.MIN_VALUE) + 1);
         while (step > Instant.now().getEpochSecond() / 30 + 1) {
             try {
-                Thread.sleep(1_000);
+                Thread.sleep(1_000); // TOTP steps follow the real clock the server reads: wait for the next one
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
