@@ -1,8 +1,10 @@
 package fr.rempart.password;
 
 import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.platform.config.Settings;
 import fr.rempart.platform.crypto.KeyRing;
+import fr.rempart.platform.db.Dated;
 import fr.rempart.platform.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,13 +61,13 @@ public class PasswordHistory {
     }
 
     /** The times these members chose a password, earliest first, with their days (the campaign view counts those after a flag). */
-    public java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosenAt(java.util.Collection<MemberId> members) {
-        java.util.Map<MemberId, List<fr.rempart.platform.db.Dated>> chosen = new java.util.HashMap<>();
+    public java.util.Map<MemberId, List<Dated>> chosenAt(java.util.Collection<MemberId> members) {
+        java.util.Map<MemberId, List<Dated>> chosen = new java.util.HashMap<>();
         if (!members.isEmpty()) {
             jdbc.list("select member_id, created_at, cast(created_at as date) as chosen_on from password_history where member_id = any(?) order by created_at",
                     r -> java.util.Map.entry(new MemberId(r.getObject(1, java.util.UUID.class)),
-                            new fr.rempart.platform.db.Dated(Jdbc.instant(r, "created_at"), r.getDate(3).toLocalDate())),
-                    fr.rempart.member.MemberRepository.uuids(members))
+                            new Dated(Jdbc.instant(r, "created_at"), r.getDate(3).toLocalDate())),
+                    MemberRepository.uuids(members))
                     .forEach(e -> chosen.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
         }
         return chosen;

@@ -5,7 +5,9 @@ import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
 import fr.rempart.member.RequiredAction;
 import fr.rempart.member.SecondFactor;
+import fr.rempart.member.SecurityTimeline;
 import fr.rempart.password.PasswordHistory;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.testing.TestDatabase;
 import jakarta.enterprise.inject.Instance;
 import org.junit.jupiter.api.AfterEach;
@@ -35,9 +37,9 @@ class HardeningStateTest {
         db = new TestDatabase();
         members = new MemberRepository(db.jdbc, java.time.Clock.systemUTC());
         state = new HardeningState();
-        state.members = new fr.rempart.member.MemberRepository(db.jdbc, java.time.Clock.systemUTC());
+        state.members = new MemberRepository(db.jdbc, java.time.Clock.systemUTC());
         state.passwords = new PasswordHistory(db.jdbc, db.keys, db.settings, java.time.Clock.systemUTC());
-        state.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
+        state.proofs = HardeningProofs.standalone(db.jdbc, db.settings);
         SecondFactor factor = (SecondFactor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SecondFactor.class},
                 (proxy, method, args) -> method.getName().equals("enrolled") ? enrolled : null);
         state.secondFactor = (Instance<SecondFactor>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Instance.class},
@@ -61,7 +63,7 @@ class HardeningStateTest {
         assertThat(members.flagAll(List.of(id, id), "INC-20261123-ABCD", "JOB-1", Instant.now().minusSeconds(60))).containsExactly(id);
         assertThat(members.flagAll(List.of(id), "INC-20261123-ABCD", "JOB-2", Instant.now())).isEmpty(); // once per incident
         // The flag is in the member's timeline (read from member_flag, not written twice).
-        assertThat(new fr.rempart.member.SecurityTimeline(db.jdbc, java.time.Clock.systemUTC()).recent(id, 10)).extracting(e -> e.type() + " " + e.detail())
+        assertThat(new SecurityTimeline(db.jdbc, java.time.Clock.systemUTC()).recent(id, 10)).extracting(e -> e.type() + " " + e.detail())
                 .containsExactly("breach.flagged INC-20261123-ABCD");
         members.setRequiredActions(id, EnumSet.of(RequiredAction.UPDATE_PASSWORD, RequiredAction.CONFIGURE_TOTP));
         assertThat(claim(id)).containsEntry("flagged", true).containsEntry("incidents", List.of("INC-20261123-ABCD"))

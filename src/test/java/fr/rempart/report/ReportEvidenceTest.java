@@ -2,6 +2,8 @@ package fr.rempart.report;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.MemberId;
+import fr.rempart.platform.db.Jdbc;
 import fr.rempart.platform.validation.InvalidInputException;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -120,14 +122,14 @@ class ReportEvidenceTest {
                 assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(7);
             }
             // Another address still may; the same member from another address may not.
-            ReportEvidence.Uploader member = new ReportEvidence.Uploader("elsewhere", java.util.Optional.of(new fr.rempart.member.MemberId(java.util.UUID.randomUUID())));
-            small.jdbc.transaction(c -> fr.rempart.platform.db.Jdbc.execute(c, "update report_upload_ledger set member_id = ?", member.member().get().value()));
+            ReportEvidence.Uploader member = new ReportEvidence.Uploader("elsewhere", java.util.Optional.of(new MemberId(java.util.UUID.randomUUID())));
+            small.jdbc.transaction(c -> Jdbc.execute(c, "update report_upload_ledger set member_id = ?", member.member().get().value()));
             assertThatThrownBy(() -> limited.upload("member-key-0123456789abcdef", List.of(file("a.png", png)), member, ANONYMOUS, Locale.FRENCH))
                     .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors().get(0).code()).isEqualTo("quota"));
             assertThat(limited.upload("other-key-0123456789abcdef", List.of(file("a.png", png)), new ReportEvidence.Uploader("other", java.util.Optional.empty()),
                     ANONYMOUS, Locale.FRENCH)).hasSize(1);
             // A day later (the ledger's dates moved back, no sleeping) the quota is free again.
-            small.jdbc.transaction(c -> fr.rempart.platform.db.Jdbc.execute(c, "update report_upload_ledger set created_at = ?",
+            small.jdbc.transaction(c -> Jdbc.execute(c, "update report_upload_ledger set created_at = ?",
                     Instant.now().minus(Duration.ofHours(25))));
             assertThat(limited.upload("later-key-0123456789abcdef", List.of(file("a.png", png)), WHO, ANONYMOUS, Locale.FRENCH)).hasSize(1);
         }

@@ -2,12 +2,17 @@ package fr.rempart.report;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
+import fr.rempart.member.MemberRepository;
 import fr.rempart.member.MemberService;
 import fr.rempart.member.RequiredAction;
+import fr.rempart.notify.Notices;
+import fr.rempart.notify.Outbox;
 import fr.rempart.platform.validation.FormValidator;
 import fr.rempart.platform.validation.InvalidInputException;
-import fr.rempart.member.AccountEvent;
+import fr.rempart.platform.web.Messages;
+import fr.rempart.signin.HardeningProofs;
 import fr.rempart.signin.SessionStore;
 import fr.rempart.testing.RecordedEvents;
 import fr.rempart.testing.TestDatabase;
@@ -44,8 +49,8 @@ class ReportsTest {
             }
         };
         reports = new Reports(db.jdbc, new FormValidator(), audit, new SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC()),
-                fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings), members,
-                new fr.rempart.member.MemberRepository(db.jdbc, java.time.Clock.systemUTC()), new fr.rempart.notify.Notices(new fr.rempart.notify.Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings),
+                HardeningProofs.standalone(db.jdbc, db.settings), members,
+                new MemberRepository(db.jdbc, java.time.Clock.systemUTC()), new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings),
                 new ReportEvidence(db.jdbc, audit, db.settings, java.time.Clock.systemUTC()), db.settings, db.keys, java.time.Clock.systemUTC());
     }
 
@@ -112,7 +117,7 @@ class ReportsTest {
         assertThat(ack).contains(filed.reference().value()).contains("Madame, Monsieur").contains("À apporter :").contains("3676")
                 .doesNotContain("http").doesNotContain("suspendu").doesNotContain("conseiller");
         for (OfficialChannels.Route route : filed.routes()) {
-            assertThat(ack).contains(fr.rempart.platform.web.Messages.get(Locale.FRENCH, "report.route." + route.name() + ".name"));
+            assertThat(ack).contains(Messages.get(Locale.FRENCH, "report.route." + route.name() + ".name"));
         }
     }
 

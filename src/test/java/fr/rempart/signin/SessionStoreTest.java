@@ -1,8 +1,11 @@
 package fr.rempart.signin;
 
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.WebSession;
 import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.testing.MovableClock;
+import fr.rempart.testing.RecordedEvents;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionStoreTest {
 
-    private final fr.rempart.testing.MovableClock clock = new fr.rempart.testing.MovableClock();
+    private final MovableClock clock = new MovableClock();
 
-    private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
+    private RecordedEvents<AccountEvent> events;
 
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.1", false, "test");
     private TestDatabase db;
@@ -27,7 +30,7 @@ class SessionStoreTest {
 
     private SessionStore store(String idle, String absolute) throws Exception {
         db = new TestDatabase("rempart.session.idle-timeout", idle, "rempart.session.absolute-timeout", absolute);
-        events = new fr.rempart.testing.RecordedEvents<>();
+        events = new RecordedEvents<>();
         return new SessionStore(db.jdbc, db.settings, events, clock);
     }
 
@@ -83,7 +86,7 @@ class SessionStoreTest {
         String token = sessions.create(member, WebSession.Stage.REQUIRED_ACTIONS, Set.of("pwd"), CLIENT);
         WebSession pending = sessions.find(token).orElseThrow();
         sessions.revokeAll(member, "test");
-        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(pending.sid()), null, true, "test"));
+        assertThat(events.fired).singleElement().isEqualTo(new AccountEvent.SessionsRevoked(member, Set.of(pending.sid()), null, true, "test"));
         assertThat(sessions.promote(pending, WebSession.Stage.FULL, pending.amr(), CLIENT)).isEmpty();
     }
 
@@ -95,7 +98,7 @@ class SessionStoreTest {
         String other = sessions.create(member, WebSession.Stage.FULL, Set.of("pwd"), CLIENT);
         String otherSid = sessions.find(other).orElseThrow().sid();
         assertThat(sessions.revokeOthers(member, sessions.find(current).orElseThrow(), "password-changed")).isEqualTo(1);
-        assertThat(events.fired).singleElement().isEqualTo(new fr.rempart.member.AccountEvent.SessionsRevoked(member, Set.of(otherSid), sessions.find(current).orElseThrow().sid(), true, "password-changed"));
+        assertThat(events.fired).singleElement().isEqualTo(new AccountEvent.SessionsRevoked(member, Set.of(otherSid), sessions.find(current).orElseThrow().sid(), true, "password-changed"));
         assertThat(sessions.find(current)).isPresent();
         assertThat(sessions.find(other)).isEmpty();
     }

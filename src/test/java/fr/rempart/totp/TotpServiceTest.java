@@ -2,6 +2,7 @@ package fr.rempart.totp;
 
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.AccountEvent;
 import fr.rempart.member.Member;
 import fr.rempart.member.MemberId;
 import fr.rempart.member.MemberRepository;
@@ -14,6 +15,9 @@ import fr.rempart.notify.Notices;
 import fr.rempart.notify.Outbox;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.signin.HardeningProofs;
+import fr.rempart.signin.SessionStore;
+import fr.rempart.testing.RecordedEvents;
 import fr.rempart.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +41,10 @@ class TotpServiceTest {
     private static final ClientInfo CLIENT = new ClientInfo("192.0.2.9", false, "test");
     private TestDatabase db;
     private TotpService totp;
-    private fr.rempart.signin.SessionStore sessions;
+    private SessionStore sessions;
     private MemberRepository repository;
 
-    private fr.rempart.testing.RecordedEvents<fr.rempart.member.AccountEvent> events;
+    private RecordedEvents<AccountEvent> events;
 
     @BeforeEach
     void wire() throws Exception {
@@ -57,13 +61,13 @@ class TotpServiceTest {
         totp.audit = audit;
         totp.timeline = timeline;
         totp.members = new MemberService(db.jdbc, repository, null, null, null, audit, timeline);
-        events = new fr.rempart.testing.RecordedEvents<>();
+        events = new RecordedEvents<>();
         setField(totp.members, "events", events);
         totp.events = events;
-        sessions = new fr.rempart.signin.SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC());
+        sessions = new SessionStore(db.jdbc, db.settings, events, java.time.Clock.systemUTC());
         totp.sessions = sessions;
         totp.notices = new Notices(new Outbox(db.jdbc, java.time.Clock.systemUTC()), db.settings);
-        totp.proofs = fr.rempart.signin.HardeningProofs.standalone(db.jdbc, db.settings);
+        totp.proofs = HardeningProofs.standalone(db.jdbc, db.settings);
     }
 
     /** A full browser session of the member, as the sign-in pages open one. */
@@ -217,7 +221,7 @@ class TotpServiceTest {
         assertThat(db.jdbc.one("select count(*) from web_session where sid = ?", r -> r.getInt(1), attacker.sid()).orElseThrow()).isZero();
         assertThat(db.jdbc.one("select count(*) from web_session where sid = ?", r -> r.getInt(1), victim.sid()).orElseThrow()).isOne();
         assertThat(db.jdbc.list("select subject from outbox_message", r -> r.getString(1))).anyMatch(s -> s.contains("ajoutée"));
-        assertThat(events.fired).anyMatch(e -> e instanceof fr.rempart.member.AccountEvent.CredentialChanged);
+        assertThat(events.fired).anyMatch(e -> e instanceof AccountEvent.CredentialChanged);
         assertThat(db.jdbc.one("select count(*) from totp_pending where member_id = ?", r -> r.getInt(1), member.id().value()).orElseThrow()).isZero();
     }
 

@@ -1,12 +1,13 @@
 package fr.rempart.platform.limits;
 
+import fr.rempart.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AddressLimiterTest {
 
-    private final fr.rempart.testing.MovableClock clock = new fr.rempart.testing.MovableClock();
+    private final MovableClock clock = new MovableClock();
 
     @Test
     void addressMayTryPerMinuteTimesThenIsRefused() {

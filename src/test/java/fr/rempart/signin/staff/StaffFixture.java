@@ -1,7 +1,9 @@
 package fr.rempart.signin.staff;
 
+
 import fr.rempart.audit.Actor;
 import fr.rempart.audit.AuditTrail;
+import fr.rempart.member.Email;
 import fr.rempart.password.PasswordHasher;
 import fr.rempart.password.PasswordHistory;
 import fr.rempart.password.PasswordPolicy;
@@ -12,9 +14,9 @@ import fr.rempart.platform.limits.AddressLimiter;
 import fr.rempart.platform.limits.FailureCounter;
 import fr.rempart.platform.validation.FormValidator;
 import fr.rempart.platform.web.ClientInfo;
+import fr.rempart.testing.MovableClock;
 import fr.rempart.testing.TestDatabase;
 import fr.rempart.totp.TotpCodes;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ final class StaffFixture implements AutoCloseable {
     static final String BREACHED = "correct horse battery staple";
 
     final TestDatabase db;
-    final fr.rempart.testing.MovableClock clock = new fr.rempart.testing.MovableClock();
+    final MovableClock clock = new MovableClock();
     final StaffRepository repository;
     final StaffSessionStore sessions;
     final PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Argon2Parameters(8192, 1, 1));
@@ -72,7 +74,7 @@ final class StaffFixture implements AutoCloseable {
     StaffAccount enrolled(String username, String password, String secret) {
         StaffId id = StaffId.random();
         repository.insert(new StaffRepository.NewAccount(id, Username.parse(username), "Camille Durand",
-                fr.rempart.member.Email.parse(username + "@mutuelle.example"), java.util.EnumSet.of(StaffGroup.HELPDESK_AGENT), hasher.hash(password), false));
+                Email.parse(username + "@mutuelle.example"), java.util.EnumSet.of(StaffGroup.HELPDESK_AGENT), hasher.hash(password), false));
         repository.confirmTotp(id, totp.seal(id, secret), "SHA1", 6, 30, -1);
         return repository.byId(id).orElseThrow();
     }
